@@ -1,0 +1,8 @@
+"""Prefect flows and the CLI. Settings that must hold before Prefect is imported live here."""
+import os
+
+# No internet: telemetry would only log errors. The default API is Prefect's embedded one.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_CLI_PROMPT", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("TQDM_DISABLE", "1")

@@ -1,0 +1,131 @@
+"""gaoxin CLI: run | query | report | serve (see CONTRACT.md)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import flows  # noqa: F401  (environment defaults before Prefect is imported)
+
+EXIT_OK, EXIT_FAILED, EXIT_EXPECTATIONS = 0, 1, 2
+
+
+def _quiet_shutdown_noise() -> None:
+    """Harmless shutdown chatter of the embedded API is not for users to learn to ignore."""
+    class DropNoise(logging.Filter):
+        NOISE = ("Error flushing events", "EventsWorker", "telemetry", "Telemetry")
+
+        def filter(self, record: logging.LogRecord) -> bool:
+            msg = record.getMessage()
+            return not any(n in msg for n in self.NOISE)
+
+    for name in ("prefect", "prefect.events", "prefect._internal", "prefect.server", "uvicorn", "uvicorn.error", ""):
+        logging.getLogger(name).addFilter(DropNoise())
+    for h in logging.getLogger("prefect").handlers:
+        h.addFilter(DropNoise())
+
+
+def format_summary(summary: dict) -> str:
+    c, t, v = summary["counts"], summary["timings"], summary["validation"]
+    failed = [f"{s['suite']}: {s['failed']} of {s['evaluated']} failed" for s in v["suites"] if s["failed"]]
+    lines = [
+        f"gaoxin run {summary['run_id']} -> {summary['warehouse']}",
+        f"  documents   ingested {c['documents_ingested']}, unchanged {c['documents_unchanged']}, "
+        f"rejected {c['documents_rejected']}",
+        f"  passages    kept {c['passages_kept']}, removed spam {c['passages_removed_spam']}, "
+        f"boilerplate {c['passages_removed_boilerplate']}, duplicate {c['passages_removed_duplicate']}",
+        f"  indicators  landed {c['indicators_landed']}, quarantined {c['indicators_quarantined']}",
+        f"  validation  {'passed' if v['success'] else 'FAILED'}"
+        + (f" ({'; '.join(failed)})" if failed else "") + f"; Data Docs: {v['docs_index']}",
+        "  time        " + ", ".join(f"{k} {s:.2f}s" for k, s in t.items()),
+    ]
+    return "\n".join(lines)
+
+
+def cmd_run(args) -> int:
+    from flows import warehouse as wh
+    from flows.pipeline import gaoxin_flow
+    _quiet_shutdown_noise()
+    try:
+        summary = gaoxin_flow(raw=str(args.raw), warehouse=str(args.warehouse),
+                              progress=sys.stderr.isatty())
+    except wh.WarehouseBusy as e:
+        print(f"gaoxin: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as e:   # a stage failed: the previous warehouse is untouched
+        print(f"gaoxin: run failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    print(format_summary(summary))
+    if args.strict and not summary["validation"]["success"]:
+        return EXIT_EXPECTATIONS
+    return EXIT_OK
+
+
+def cmd_query(args) -> int:
+    from flows import warehouse as wh
+    try:
+        con = wh.connect(Path(args.warehouse))
+        df = con.execute(args.sql).df()
+    except Exception as e:
+        print(f"gaoxin: query failed: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.format == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(df.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        import pandas as pd
+        with pd.option_context("display.max_rows", 500, "display.max_columns", 50,
+                               "display.width", 200, "display.unicode.east_asian_width", True):
+            print(df.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from flows import warehouse as wh
+    from flows.report import report_text
+    try:
+        print(report_text(Path(args.warehouse)))
+    except FileNotFoundError as e:
+        print(f"gaoxin: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from flows.pipeline import gaoxin_flow
+    _quiet_shutdown_noise()
+    gaoxin_flow.serve(name="gaoxin-scheduled", cron=args.cron,
+                      parameters={"raw": str(args.raw), "warehouse": str(args.warehouse)})
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gaoxin", description="Chinese news pages -> indicator tables")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the flow on raw/ into warehouse/")
+    run.add_argument("--raw", type=Path, default=Path("raw"))
+    run.add_argument("--warehouse", type=Path, default=Path("warehouse"))
+    run.add_argument("--strict", action="store_true", help="exit 2 when any expectation failed")
+    run.set_defaults(fn=cmd_run)
+    query = sub.add_parser("query", help="run SQL on the warehouse")
+    query.add_argument("sql")
+    query.add_argument("--warehouse", type=Path, default=Path("warehouse"))
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.set_defaults(fn=cmd_query)
+    report = sub.add_parser("report", help="data-quality report: Data Docs path + text summary")
+    report.add_argument("--warehouse", type=Path, default=Path("warehouse"))
+    report.set_defaults(fn=cmd_report)
+    serve = sub.add_parser("serve", help="serve a scheduled deployment of the flow")
+    serve.add_argument("--cron", default="0 6 * * *")
+    serve.add_argument("--raw", type=Path, default=Path("raw").resolve())
+    serve.add_argument("--warehouse", type=Path, default=Path("warehouse").resolve())
+    serve.set_defaults(fn=cmd_serve)
+    args = parser.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""The gaoxin flow: one Prefect task per stage over the whole batch of documents.
+
+Stages run over the batch (never a task per document: each task run costs Prefect
+bookkeeping). Tasks only wire transforms together, log and do I/O.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from functools import partial
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import warehouse as wh
+from flows.progress import Progress
+from transforms import tables as T
+from transforms.decode import decode_bytes
+from transforms.dedup import Candidate, find_duplicates
+from transforms.document import Document
+from transforms.extract import extract_document
+from transforms.periods import document_year
+from transforms.segment import assign_articles, repair_layout, split_passages
+from transforms.strip_spam import classify_lines
+from transforms.to_simplified import detect_script, normalize_text, to_simplified
+
+# Stage tasks hand whole batches along: hashing them for a cache key or persisting
+# them would cost more than the stage itself.
+stage = partial(task, cache_policy=NO_CACHE, persist_result=False)
+
+
+@stage(name="ingest")
+def ingest(raw_dir: str, previous: dict[str, str]) -> tuple[list[Document], list[str]]:
+    """Read raw/ (never modified). Returns new or changed documents, and unchanged names."""
+    docs, unchanged = [], []
+    for path in sorted(Path(raw_dir).iterdir()):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        data = path.read_bytes()
+        doc_id = T.content_id(data)
+        if previous.get(path.name) == doc_id:
+            unchanged.append(path.name)
+        else:
+            docs.append(Document(doc=path.name, doc_id=doc_id, raw=data))
+    return docs, unchanged
+
+
+@stage(name="decode")
+def decode(docs: list[Document], progress: Progress) -> list[Document]:
+    out = []
+    for i, d in enumerate(docs):
+        result = decode_bytes(d.raw)
+        if result.text is None:
+            out.append(replace(d, raw=None, status="rejected", reason=result.reason))
+        else:
+            out.append(replace(d, raw=None, encoding=result.encoding, text=normalize_text(result.text)))
+        progress.advance("decode", i + 1)
+    return out
+
+
+@stage(name="to_simplified")
+def convert(docs: list[Document], progress: Progress) -> list[Document]:
+    out = []
+    for i, d in enumerate(docs):
+        if d.accepted:
+            simplified = to_simplified(d.text)
+            if len(simplified) != len(d.text):
+                # a phrase conversion changed the length: convert line by line so lines still align
+                simplified = "\n".join(to_simplified(line) for line in d.text.split("\n"))
+            year, pub_date = document_year(simplified)
+            d = replace(d, simplified=simplified, script=detect_script(d.text, simplified),
+                        year=year, pub_date=pub_date)
+        out.append(d)
+        progress.advance("to_simplified", i + 1)
+    return out
+
+
+@stage(name="strip_spam")
+def strip_spam(docs: list[Document], progress: Progress) -> list[Document]:
+    out = []
+    for i, d in enumerate(docs):
+        if d.accepted:
+            lines = d.simplified.split("\n")
+            d = replace(d, passages=split_passages(d.text, d.simplified, classify_lines(lines)))
+        out.append(d)
+        progress.advance("strip_spam", i + 1)
+    return out
+
+
+@stage(name="segment")
+def segment(docs: list[Document], progress: Progress) -> list[Document]:
+    out = []
+    for i, d in enumerate(docs):
+        if d.accepted:
+            d = replace(d, passages=assign_articles(repair_layout(d.passages)))
+        out.append(d)
+        progress.advance("segment", i + 1)
+    return out
+
+
+@stage(name="deduplicate")
+def deduplicate(docs: list[Document], prior: list[tuple[str, str, str]]) -> list[Document]:
+    """Within pages, across pages and against passages landed by earlier runs."""
+    candidates = [Candidate(T.passage_id(d.doc_id, p.seq), d.doc_id, p.text)
+                  for d in docs if d.accepted for p in d.passages if not p.removed and not p.heading]
+    dup_of = find_duplicates(candidates, [Candidate(*row) for row in prior])
+    out = []
+    for d in docs:
+        passages = []
+        for p in d.passages:
+            target = dup_of.get(T.passage_id(d.doc_id, p.seq))
+            if target is not None:
+                same_doc = target.startswith(d.doc_id + "-")
+                p = replace(p, removed="duplicate", rule="dedup", dup_of_id=target,
+                            dup_of=int(target.rsplit("-", 1)[1]) if same_doc else None)
+            passages.append(p)
+        out.append(replace(d, passages=passages))
+    return out
+
+
+@stage(name="extract")
+def extract(docs: list[Document], progress: Progress) -> list[Document]:
+    out = []
+    for i, d in enumerate(docs):
+        if d.accepted:
+            d = replace(d, indicators=extract_document(d.passages, d.year))
+        out.append(d)
+        progress.advance("extract", i + 1)
+    return out
+
+
+@stage(name="validate")
+def validate(documents, passages, indicators, docs_dir: str, run_id: str) -> dict:
+    from expectations.validate import validate_tables   # GX import is slow: only here
+    return validate_tables(documents, passages, indicators, docs_dir=Path(docs_dir), run_id=run_id).as_dict()
+
+
+@stage(name="land")
+def land(warehouse: str, frames: dict, run_id: str, validation: dict) -> str:
+    from flows.marts import mart_models
+    from flows.report import VALIDATION_FILE
+    report = {k: v for k, v in validation.items() if k != "failed_rows"}
+    path = wh.land(Path(warehouse), frames, run_id,
+                   {VALIDATION_FILE: json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)})
+    wh.write_views(Path(warehouse), mart_models())
+    return str(path)
+
+
+@flow(name="gaoxin", log_prints=False)
+def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool = False) -> dict:
+    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage."""
+    logger = get_run_logger()
+    started = datetime.now(timezone.utc)
+    timings: dict[str, float] = {}
+    bar = Progress(enabled=progress)
+    root = Path(warehouse)
+
+    def timed(name, fn, *args, **kwargs):
+        t0 = time.perf_counter()
+        result = fn(*args, **kwargs)
+        timings[name] = round(time.perf_counter() - t0, 3)
+        return result
+
+    with wh.exclusive(root):
+        prev_docs = wh.read_table(root, "documents", T.DOCUMENTS)
+        prev_passages = wh.read_table(root, "passages", T.PASSAGES)
+        prev_indicators = wh.read_table(root, "indicators", T.INDICATORS)
+        prev_quarantine = wh.read_table(root, "quarantine", T.QUARANTINE)
+        prev_runs = wh.read_table(root, "runs", T.RUNS)
+        previous = dict(zip(prev_docs["doc"], prev_docs["doc_id"]))
+
+        docs, unchanged = timed("ingest", ingest, raw, previous)
+        logger.info("ingest: %d new or changed, %d unchanged", len(docs), len(unchanged))
+        bar.start(len(docs))
+        docs = timed("decode", decode, docs, bar)
+        docs = timed("to_simplified", convert, docs, bar)
+        docs = timed("strip_spam", strip_spam, docs, bar)
+        docs = timed("segment", segment, docs, bar)
+
+        keep_ids = set(prev_docs.loc[prev_docs["doc"].isin(unchanged), "doc_id"])
+        kept_prev = prev_passages[prev_passages["doc_id"].isin(keep_ids)]
+        prior = kept_prev[kept_prev["removed"].isna() & ~kept_prev["heading"]]
+        docs = timed("deduplicate", deduplicate, docs,
+                     list(zip(prior["passage_id"], prior["doc_id"], prior["text"])))
+        docs = timed("extract", extract, docs, bar)
+        bar.stop()
+
+        all_doc_ids = sorted(keep_ids | {d.doc_id for d in docs})
+        run_id = T.run_id_for(all_doc_ids)
+        documents = T.sort_table(_concat(T.DOCUMENTS, prev_docs[prev_docs["doc_id"].isin(keep_ids)],
+                                         T.documents_frame(docs)), ["doc", "doc_id"])
+        passages = T.sort_table(_concat(T.PASSAGES, kept_prev, T.passages_frame(docs)), ["doc_id", "seq"])
+        old_rows = _concat(T.INDICATORS, prev_indicators, prev_quarantine.drop(columns=["failed_expectations"]))
+        indicators = T.sort_table(_concat(T.INDICATORS, old_rows[old_rows["doc_id"].isin(keep_ids)],
+                                          T.indicators_frame(docs, run_id)), ["doc", "passage_id", "char_start", "indicator_id"])
+
+        report = timed("validate", validate, documents, passages, indicators,
+                       str(root / "data_docs"), run_id)
+        landed, quarantine = T.split_quarantine(indicators, report["failed_rows"])
+        counts = _counts(documents, passages, landed, quarantine, docs, unchanged)
+        runs = _concat(T.RUNS, prev_runs[prev_runs["run_id"] != run_id], T.frame([{
+            "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
+            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "status": "completed", "counts": json.dumps(counts, ensure_ascii=False, sort_keys=True),
+            "validation_success": report["success"],
+        }], T.RUNS))
+        timed("land", land, warehouse, {
+            "documents": (documents, T.DOCUMENTS), "passages": (passages, T.PASSAGES),
+            "indicators": (landed, T.INDICATORS), "quarantine": (quarantine, T.QUARANTINE),
+            "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS),
+        }, run_id, report)
+    summary = {"run_id": run_id, "counts": counts, "timings": timings,
+               "validation": report, "warehouse": str(root)}
+    logger.info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
+    return summary
+
+
+def _concat(schema, *frames: pd.DataFrame) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return T.empty(schema)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _counts(documents, passages, indicators, quarantine, processed, unchanged) -> dict:
+    removed = passages["removed"].value_counts().to_dict()
+    return {
+        "documents_ingested": sum(1 for d in processed if d.accepted),
+        "documents_unchanged": len(unchanged),
+        "documents_rejected": int((documents["status"] == "rejected").sum()),
+        "passages_kept": int(passages["removed"].isna().sum()),
+        "passages_removed_spam": int(removed.get("spam", 0)),
+        "passages_removed_boilerplate": int(removed.get("boilerplate", 0)),
+        "passages_removed_duplicate": int(removed.get("duplicate", 0)),
+        "indicators_landed": len(indicators),
+        "indicators_quarantined": len(quarantine),
+    }

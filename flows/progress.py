@@ -1,0 +1,29 @@
+"""Progress on a terminal (stage, documents done of total); nothing in a pipe or a scheduled run."""
+from __future__ import annotations
+
+import sys
+
+
+class Progress:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.total = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, stage: str, done: int) -> None:
+        if self.enabled and self.total:
+            width = 30
+            filled = width * done // self.total
+            sys.stderr.write(f"\r{stage:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} documents")
+            sys.stderr.flush()
+
+    def stop(self) -> None:
+        if self.enabled and self.total:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+    def __getstate__(self):
+        # tasks may be pickled: a progress bar is only meaningful in this process
+        return {"enabled": self.enabled, "total": self.total}

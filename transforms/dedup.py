@@ -1,0 +1,114 @@
+"""Stage 5: mark repeated passages as duplicates of the first copy.
+
+Three kinds, all number-aware (the figures are the data: two passages that differ
+only in a number are both kept, so digits are never normalized away):
+- exact: same text once punctuation, spaces and markup are dropped;
+- near: MinHash over character shingles (datasketch LSH, so the cost stays linear),
+  confirmed by shingle Jaccard and identical numbers;
+- fragment: inside one page, a passage whose text is contained in a longer one
+  (a paragraph printed once cut in two and once whole).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import xxhash
+from datasketch import MinHash, MinHashLSH
+
+NOT_CONTENT = re.compile(r"[^\w%.]|_", re.UNICODE)   # keep Han, letters, digits, %, decimal point
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+SHINGLE = 5
+NUM_PERM = 64
+NEAR_THRESHOLD = 0.8
+MIN_NEAR_CHARS = 30       # shorter passages are compared exactly only
+MIN_FRAGMENT_CHARS = 8    # shorter fragments only when they hold a figure (e.g. a stray "42项")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage_id: str
+    doc_id: str
+    text: str
+
+
+def content_key(text: str) -> str:
+    return NOT_CONTENT.sub("", text).lower()
+
+
+def _shingles(key: str) -> set[bytes]:
+    return {key[i:i + SHINGLE].encode() for i in range(max(len(key) - SHINGLE + 1, 1))}
+
+
+def _minhash(shingles: set[bytes]) -> MinHash:
+    m = MinHash(num_perm=NUM_PERM, seed=7)
+    m.update_batch(sorted(shingles))
+    return m
+
+
+def _fragment_of(key: str, others: list[tuple[str, str]]) -> str | None:
+    if len(key) < MIN_FRAGMENT_CHARS and not NUMBER.search(key):
+        return None
+    for pid, other in others:
+        if len(other) > len(key) and key in other:
+            return pid
+    return None
+
+
+def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) -> dict[str, str]:
+    """passage_id -> passage_id of the copy it repeats.
+
+    `prior` are passages already kept in the warehouse (earlier runs): a candidate that
+    repeats one of them points at it. Candidates are taken in order, so the first copy
+    is the one kept; a fragment points at the longest passage of its page containing it.
+    """
+    dup_of: dict[str, str] = {}
+    by_doc: dict[str, list[tuple[str, str]]] = {}
+    for c in candidates:
+        by_doc.setdefault(c.doc_id, []).append((c.passage_id, content_key(c.text)))
+    for doc_passages in by_doc.values():
+        longest_first = sorted(doc_passages, key=lambda p: -len(p[1]))
+        for pid, key in doc_passages:
+            target = _fragment_of(key, longest_first)
+            if target:
+                dup_of[pid] = target
+
+    exact: dict[str, str] = {}
+    lsh = MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM)
+    shingles: dict[str, tuple[set[bytes], list[str]]] = {}
+
+    def index(pid: str, key: str) -> None:
+        exact.setdefault(xxhash.xxh64_hexdigest(key), pid)
+        if len(key) >= MIN_NEAR_CHARS:
+            sh = _shingles(key)
+            shingles[pid] = (sh, NUMBER.findall(key))
+            lsh.insert(pid, _minhash(sh))
+
+    for p in prior:
+        index(p.passage_id, content_key(p.text))
+    for c in candidates:
+        if c.passage_id in dup_of:
+            continue
+        key = content_key(c.text)
+        if not key:
+            continue
+        first = exact.get(xxhash.xxh64_hexdigest(key))
+        if first is None and len(key) >= MIN_NEAR_CHARS:
+            sh, numbers = _shingles(key), NUMBER.findall(key)
+            for other in sorted(lsh.query(_minhash(sh))):
+                other_sh, other_numbers = shingles[other]
+                if other_numbers == numbers and len(sh & other_sh) / len(sh | other_sh) >= NEAR_THRESHOLD:
+                    first = other
+                    break
+        if first is not None and first != c.passage_id:
+            dup_of[c.passage_id] = first
+        else:
+            index(c.passage_id, key)
+    # a fragment may point at a passage that is itself a repeat: point at the kept copy
+    for pid, target in list(dup_of.items()):
+        seen = {pid}
+        while target in dup_of and target not in seen:
+            seen.add(target)
+            target = dup_of[target]
+        dup_of[pid] = target
+    return dup_of

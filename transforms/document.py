@@ -1,0 +1,28 @@
+"""The record one page carries through the stages (plain data: Prefect pickles it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transforms.segment import Passage
+
+
+@dataclass
+class Document:
+    doc: str                        # the raw file's name
+    doc_id: str                     # content hash of the raw bytes
+    raw: bytes | None = None        # dropped once decoded
+    status: str = "ok"              # ok / rejected
+    reason: str | None = None
+    encoding: str | None = None
+    text: str | None = None         # decoded and normalized page
+    simplified: str | None = None
+    script: str | None = None
+    pub_date: str | None = None
+    year: int | None = None
+    source: str | None = None
+    passages: list[Passage] = field(default_factory=list)
+    indicators: list = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "ok"

@@ -1,0 +1,282 @@
+"""Stage 6: read indicator rows out of the kept passages of one document.
+
+Every quantity the number grammar finds (transforms.quantities) becomes a row once it
+is given, from general rules over the article's context:
+- measure: growth / share / rank / level, from the cue words before the figure;
+- region: a gazetteer mention in the same sentence before the figure, else in the
+  passage, else the section's or article's region (全市/全省/该区 resolve to it);
+- period: the nearest date clue before the figure (transforms.periods), carried
+  through the passage, else the document's year;
+- target: plan words (力争, 目标, 计划, 将 + verb, 到2025年) in the sentence;
+- indicator: a canonical name from the indicator dictionary, else the noun phrase.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.gazetteer import Gazetteer, load_gazetteer, match_indicator
+from transforms.periods import Clue, find_clues
+from transforms.quantities import Quantity, find_quantities
+from transforms.segment import Passage
+
+SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
+CLAUSE_BREAK = re.compile(r"[,，:：、;；。！？!?]")
+GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)")
+DECLINE_CUE = re.compile(r"(下降|减少|下跌|降幅|回落|下滑|缩减|降低)")
+SHARE_CUE = re.compile(r"(占|比重|比例|占比|覆盖率|推进率|渗透率|普及率|达标率|一半)")
+AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月)[^,，。；]{0,6}(增加|减少|增长|下降)$")
+# 将 + a verb is a plan; 将 + a number is the 把-construction (将2.25亿元资金用于…), 即将 is "about to".
+TARGET_CUE = re.compile(r"(力争|目标|计划|规划|预计|争取|确保|拟|(?<!即)将(?![\d一二三四五六七八九十百千万两]))")
+RANK_VERB = re.compile(r"(居|位居|位列|列|跃居|跃升至|跃升|排名|排在|名列|进入)")
+# Words that stand for the article's own region.
+DEICTIC = {"全市": "city", "本市": "city", "全省": "province", "本省": "province",
+           "全区": "zone_or_district", "该区": "zone_or_district", "本区": "zone_or_district",
+           "高新区": "zone", "园区": "zone", "全县": "district", "该县": "district"}
+DEICTIC_RE = re.compile("|".join(sorted(DEICTIC, key=len, reverse=True)))
+# Passages opening with these words speak of the period of the passage before them.
+CARRY_OPENERS = re.compile(r"^(目前|同期|截至目前|本次|此次)")
+VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|总计|合计|"
+                       r"分别|同比|增长|了|已|在|至|到|的|和|及|与|新增|其中)+$")
+LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|全市|全省|全区|该区|当地|目前|已|共|累计|新增)+")
+HAN_TAIL = re.compile(r"[\u4e00-\u9fffA-Za-z&]{2,14}$")
+COUNTED_NOUN = re.compile(r"^[\u4e00-\u9fff“”]{2,10}")
+COUNT_UNITS = set("家件人项个户名位所场次条座台套篇种类批支例份张")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    passage_seq: int
+    article_id: int
+    region: str | None
+    indicator: str
+    value: float
+    value_text: str
+    unit: str
+    value_base: float
+    unit_base: str
+    measure: str
+    qualifier: str
+    target: bool
+    period: str | None
+    evidence: str
+    char_start: int      # offsets into the passage's simplified text
+    char_end: int
+
+
+@dataclass
+class _Context:
+    region: str | None = None        # the article's (or current section's) region
+    period: str | None = None        # period of the last passage, for 目前/同期 openers
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in SENTENCE.finditer(text)]
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right = CLAUSE_BREAK.search(text, end)
+    return left, right.start() if right else len(text)
+
+
+def _resolve_deictic(word: str, context_region: str | None, gaz: Gazetteer) -> str | None:
+    if context_region is None:
+        return None
+    want = DEICTIC[word]
+    chain = [gaz.get(context_region)] + gaz.ancestors(context_region)
+    for region in chain:
+        if region is None:
+            continue
+        if want == "zone_or_district" and region.level in ("zone", "district"):
+            return region.name
+        if region.level == want or (want == "district" and region.level == "district"):
+            return region.name
+    return None
+
+
+def _mentions(text: str, gaz: Gazetteer, context_region: str | None) -> list[tuple[int, int, str]]:
+    """Region mentions of a text: gazetteer names plus words standing for the context region."""
+    found = [(m.start, m.end, m.region.name) for m in gaz.find(text)]
+    taken = [(s, e) for s, e, _ in found]
+    for m in DEICTIC_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        name = _resolve_deictic(m.group(0), context_region, gaz)
+        if name:
+            found.append((m.start(), m.end(), name))
+    return sorted(found)
+
+
+def _region_for(q: Quantity, sent_start: int, mentions: list[tuple[int, int, str]],
+                measure: str, context: _Context, text: str) -> str | None:
+    before = [m for m in mentions if m[1] <= q.start]
+    in_sentence = [m for m in before if m[0] >= sent_start]
+    if measure == "rank":
+        # 居全国省会城市第一: the scope after the rank verb is not the entity ranked
+        verb = None
+        for v in RANK_VERB.finditer(text, sent_start, q.start):
+            verb = v
+        if verb is not None:
+            in_sentence = [m for m in in_sentence if m[1] <= verb.start()]
+            before = [m for m in before if m[1] <= verb.start() or m[0] < sent_start]
+        if in_sentence:
+            return in_sentence[0][2]
+    if in_sentence:
+        return in_sentence[-1][2]
+    if before:
+        return before[-1][2]
+    return context.region
+
+
+def _measure(q: Quantity, prefix: str) -> str:
+    if q.kind == "rank":
+        return "rank"
+    if q.kind == "pp":
+        return "growth"
+    if q.kind == "percent":
+        growth, share = GROWTH_CUE.search(prefix), SHARE_CUE.search(prefix)
+        if growth and (not share or growth.start() > share.start()):
+            return "growth"
+        return "share" if share else "level"
+    return "growth" if AMOUNT_CHANGE.search(prefix) else "level"
+
+
+def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, last_level: str | None) -> str:
+    prefix = text[clause_start:q.start]
+    known = match_indicator(prefix)
+    if known is not None:
+        name = known.name
+    else:
+        name = ""
+        if q.unit_base in COUNT_UNITS or q.unit.endswith(tuple(COUNT_UNITS)):
+            noun = COUNTED_NOUN.match(text[q.end:])
+            if noun:
+                name = noun.group(0).strip("“”") + "数量"
+        if not name:
+            head = LEADING_NOISE.sub("", VERB_TAIL.sub("", prefix.strip()))
+            tail = HAN_TAIL.search(head)
+            name = tail.group(0) if tail else ""
+    if measure == "growth" and (not name or GROWTH_CUE.fullmatch(name)) and last_level:
+        name = last_level
+    if measure == "growth" and name and not name.endswith(("增速", "增长", "增加额")):
+        name += "增速" if q.kind in ("percent", "pp") else "增加额"
+    if measure == "rank" and name and not name.endswith("排名"):
+        name += "排名"
+    return name or "未命名指标"
+
+
+def _period(pos: int, sent_start: int, clues: list[Clue], inherited: str | None,
+            doc_year: int | None) -> tuple[str | None, bool, bool]:
+    """(period, resolved_by_a_clue, clue_says_target) for a figure at pos."""
+    applicable = [c for c in clues if c.end <= pos and (c.kind != "year" or c.start >= sent_start)]
+    if applicable:
+        c = applicable[-1]
+        return c.period, True, c.future
+    if inherited is not None:
+        return inherited, True, False
+    return (str(doc_year) if doc_year else None), False, False
+
+
+def _unit_base(q: Quantity, text: str, clause_start: int) -> str | None:
+    """A bare 万 (人才总量超43万) takes its counted thing from the words before it."""
+    if q.unit_base:
+        return q.unit_base
+    prefix = text[clause_start:q.start]
+    for pattern, base in (("人才|人员|人口|人数|就业|学生|员工|职工|人", "人"), ("户", "户"),
+                          ("企业|公司|机构|主体", "家")):
+        if re.search(pattern, prefix):
+            return base
+    return None
+
+
+def extract_passage(p: Passage, context: _Context, doc_year: int | None,
+                    gaz: Gazetteer) -> list[Indicator]:
+    text = p.text
+    quantities = find_quantities(text)
+    inherited = context.period if CARRY_OPENERS.match(text) else None
+    clues = find_clues(text, doc_year)
+    if not quantities:
+        context.period = clues[-1].period if clues else None
+        return []
+    mentions = _mentions(text, gaz, context.region)
+    sentences = _sentences(text)
+    rows, last_level = [], None
+    for q in quantities:
+        sent_start, sent_end = next(((s, e) for s, e in sentences if s <= q.start < e), (0, len(text)))
+        clause_start, clause_end = _clause_bounds(text, q.start, q.end)
+        if p.truncated and q.end >= len(text.rstrip()) - 1:
+            continue   # a number at a layout break may have lost its unit
+        measure = _measure(q, text[clause_start:q.start])
+        unit_base = _unit_base(q, text, clause_start)
+        if unit_base is None:
+            continue
+        value, value_base = q.value, q.value_base
+        if measure == "growth" and DECLINE_CUE.search(text[clause_start:q.start]):
+            value, value_base = -value, -value_base
+        period, _, future = _period(q.start, sent_start, clues, inherited, doc_year)
+        target = future or bool(TARGET_CUE.search(text, sent_start, q.start)) \
+            or "目标" in text[q.end:clause_end]
+        qualifier = q.qualifier
+        if qualifier == "达" and text[max(0, q.start - 4):q.start].startswith("即将"):
+            qualifier = "近"   # 即将达到57家: not yet reached
+        indicator = _indicator_name(q, text, clause_start, measure, last_level)
+        if measure == "level":
+            last_level = indicator
+        evidence_start = clause_start
+        if q.start - clause_start < 4 and clause_start > sent_start:
+            evidence_start = _clause_bounds(text, clause_start - 1, clause_start - 1)[0]
+        rows.append(Indicator(
+            passage_seq=p.seq, article_id=p.article_id,
+            region=_region_for(q, sent_start, mentions, measure, context, text),
+            indicator=indicator, value=value, value_text=q.value_text, unit=q.unit,
+            value_base=value_base, unit_base=unit_base, measure=measure, qualifier=qualifier,
+            target=target, period=period, evidence=text[evidence_start:clause_end],
+            char_start=q.start, char_end=q.end,
+        ))
+    context.period = clues[-1].period if clues else inherited
+    return rows
+
+
+def article_regions(passages: list[Passage], gaz: Gazetteer) -> dict[int, str | None]:
+    """The region each article is about: named in its headline, else its first mention."""
+    regions: dict[int, str | None] = {}
+    for p in passages:
+        if p.removed or p.article_id in regions and regions[p.article_id]:
+            continue
+        found = gaz.find(p.text)
+        if found:
+            regions[p.article_id] = found[0].region.name
+        else:
+            regions.setdefault(p.article_id, None)
+    return regions
+
+
+def extract_document(passages: list[Passage], doc_year: int | None,
+                     gaz: Gazetteer | None = None) -> list[Indicator]:
+    """Indicator rows of one document's kept passages; one row per figure."""
+    gaz = gaz or load_gazetteer()
+    regions = article_regions(passages, gaz)
+    doc_region = next((r for r in regions.values() if r), None)
+    rows: list[Indicator] = []
+    seen: set[tuple] = set()
+    context, article = _Context(), None
+    for p in passages:
+        if p.removed:
+            continue
+        if p.article_id != article:
+            article = p.article_id
+            context = _Context(region=regions.get(article) or doc_region)
+        if p.heading:
+            # a subhead naming a region ("桐庐县:7000万元筑巢引凤") opens a section about it
+            found = gaz.find(p.text)
+            if found and p.text[found[0].end:found[0].end + 1] in ":：" or (found and found[0].start == 0):
+                context.region = found[0].region.name
+            context.period = None
+            continue
+        for row in extract_passage(p, context, doc_year, gaz):
+            key = (row.region, row.indicator, row.value_base, row.unit_base, row.measure, row.period)
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+    return rows

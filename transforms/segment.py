@@ -1,0 +1,131 @@
+"""Stage 4: split a page into passages and articles, and repair layout breaks.
+
+A passage is one non-blank line of the page plus the blank lines after it, so the
+passages tile the page: every line is in exactly one passage, kept or removed.
+Offsets are into the decoded page; text is the simplified line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from transforms.strip_spam import LineVerdict
+
+TERMINAL = "。！？!?；;…”」』)）"
+# Line openings that start a new sentence: a line that begins so does not continue
+# the truncated line before it.
+SENTENCE_OPENER = re.compile(
+    r"^(目前|截至|近日|近年|据悉|同时|此外|另外|其中|今年|去年|上半年|下半年|前三季度|"
+    r"\d{4}年|\d{1,2}月|“|\"|《|【|#|◎|本报|记者|科技日报讯|新华社)"
+)
+LEAD = re.compile(r"^(\*\*)?(本报讯|科技日报讯|新华社|◎|本报记者|记者|特约记者|通讯员|\d{4}-\d{2}-\d{2}[ \d:]*来源)")
+BYLINE = re.compile(
+    r"^(\*\*)?((本报|实习|特约)?(记者|通讯员|实习生)\s*\S{2,4}\s*)+(\*\*)?$|^\S{2,4}\s*文/图$|^\S{2,4}\s*摄$"
+)
+TRAILING_BYLINE = re.compile(r"\*\*[^*]{2,40}\*\*\s*$")
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s*")
+MOJIBAKE = re.compile(r"\ufffd|\?{2,}|[\u4e00-\u9fff]\?[\u4e00-\u9fff]|\?[\u4e00-\u9fff]\?")
+HEADLINE_MAX = 40
+CONTINUATION_MIN = 20   # shorter unterminated lines are headings, not broken paragraphs
+
+
+@dataclass(frozen=True)
+class Passage:
+    seq: int
+    char_start: int
+    char_end: int
+    text: str                    # simplified (joined text when a layout break was repaired)
+    removed: str | None = None   # spam / boilerplate / duplicate
+    rule: str | None = None
+    article_id: int = 0
+    heading: bool = False        # a headline or subhead line
+    truncated: bool = False      # ends mid-sentence and no unambiguous continuation was found
+    mojibake: bool = False
+    dup_of: int | None = None    # seq of the kept passage (same document) …
+    dup_of_id: str | None = None  # … or passage_id of a passage landed earlier
+
+
+def split_passages(page: str, simplified: str, verdicts: list[LineVerdict]) -> list[Passage]:
+    """One passage per non-blank line; blank lines belong to the passage above them."""
+    raw_lines = page.split("\n")
+    lines = simplified.split("\n")
+    assert len(lines) == len(raw_lines) == len(verdicts)
+    passages: list[Passage] = []
+    offset = 0
+    for raw, line, verdict in zip(raw_lines, lines, verdicts):
+        end = offset + len(raw) + 1
+        text = line.strip()
+        if text or not passages:
+            passages.append(Passage(
+                seq=len(passages), char_start=offset, char_end=min(end, len(page)), text=text,
+                removed=verdict.removed, rule=verdict.rule, mojibake=bool(MOJIBAKE.search(text)),
+            ))
+        else:
+            passages[-1] = replace(passages[-1], char_end=min(end, len(page)))
+        offset = end
+    if passages and not passages[0].text and len(passages) > 1:
+        # leading blank lines go into the first real passage
+        first = passages[1]
+        passages = [replace(first, seq=0, char_start=0)] + [replace(p, seq=p.seq - 1) for p in passages[2:]]
+    return passages
+
+
+def _unterminated(text: str) -> bool:
+    body = TRAILING_BYLINE.sub("", text).rstrip()
+    return bool(body) and body[-1] not in TERMINAL
+
+
+def _is_heading_like(text: str) -> bool:
+    return (len(text) <= HEADLINE_MAX and not re.search(r"[。！？；]", text)) \
+        or bool(MARKDOWN_HEADING.match(text))
+
+
+def repair_layout(passages: list[Passage]) -> list[Passage]:
+    """Join a paragraph cut mid-sentence to the passage right after it when that one
+    plainly continues it; otherwise mark it truncated so that extraction does not read
+    a number without its unit."""
+    out: list[Passage] = []
+    for p in passages:
+        prev = out[-1] if out else None
+        if (prev is not None and not prev.removed and not p.removed and prev.truncated
+                and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)):
+            out[-1] = replace(prev, char_end=p.char_end, text=prev.text + p.text,
+                              truncated=_unterminated(p.text), mojibake=prev.mojibake or p.mojibake)
+            continue
+        truncated = (not p.removed and len(p.text) >= CONTINUATION_MIN
+                     and not _is_heading_like(p.text) and _unterminated(p.text))
+        out.append(replace(p, seq=len(out), truncated=truncated))
+    return out
+
+
+def assign_articles(passages: list[Passage]) -> list[Passage]:
+    """Mark headings and number the articles of a page.
+
+    A new article starts at a block of heading-like lines that is followed by a lead
+    (本报讯, 科技日报讯, ◎, a reporter line, a date-and-source line), or at a block of
+    two or more heading lines (kicker + title), or at a markdown heading of level 1-3.
+    """
+    kept = [i for i, p in enumerate(passages) if not p.removed]
+    heading = {i: _is_heading_like(passages[i].text) and not LEAD.match(passages[i].text)
+               and not BYLINE.match(passages[i].text) for i in kept}
+    starts: set[int] = set()
+    k = 0
+    while k < len(kept):
+        if not heading[kept[k]]:
+            k += 1
+            continue
+        j = k
+        while j < len(kept) and heading[kept[j]]:
+            j += 1
+        block = kept[k:j]
+        nxt = passages[kept[j]].text if j < len(kept) else ""
+        md = [i for i in block if (m := MARKDOWN_HEADING.match(passages[i].text)) and len(m.group(1)) <= 3]
+        if LEAD.match(nxt) or len(block) >= 2 or md or k == 0:
+            starts.add(block[0])
+        k = j
+    article, out = 0, []
+    for i, p in enumerate(passages):
+        if i in starts and out:
+            article += 1
+        out.append(replace(p, article_id=article, heading=bool(heading.get(i))))
+    return out

@@ -1,0 +1,118 @@
+"""Stage 7: shape the documents into the warehouse tables, with deterministic ids.
+
+Ids are content-derived: doc_id hashes the raw bytes, passage_id is doc_id + seq,
+indicator_id hashes where and what the figure is. The same input gives the same ids
+and byte-identical tables.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pyarrow as pa
+import xxhash
+
+from transforms.document import Document
+
+DOCUMENTS = pa.schema([
+    ("doc_id", pa.string()), ("doc", pa.string()), ("status", pa.string()), ("reason", pa.string()),
+    ("encoding", pa.string()), ("script", pa.string()), ("pub_date", pa.string()),
+    ("source", pa.string()), ("n_chars", pa.int64()),
+])
+PASSAGES = pa.schema([
+    ("passage_id", pa.string()), ("doc_id", pa.string()), ("article_id", pa.int64()),
+    ("seq", pa.int64()), ("text", pa.string()), ("removed", pa.string()), ("rule", pa.string()),
+    ("dup_of", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()),
+    ("truncated", pa.bool_()), ("mojibake", pa.bool_()), ("heading", pa.bool_()),
+])
+INDICATORS = pa.schema([
+    ("indicator_id", pa.string()), ("doc_id", pa.string()), ("doc", pa.string()),
+    ("article_id", pa.int64()), ("passage_id", pa.string()), ("region", pa.string()),
+    ("indicator", pa.string()), ("value", pa.float64()), ("value_text", pa.string()),
+    ("unit", pa.string()), ("value_base", pa.float64()), ("unit_base", pa.string()),
+    ("measure", pa.string()), ("qualifier", pa.string()), ("target", pa.bool_()),
+    ("period", pa.string()), ("evidence", pa.string()), ("char_start", pa.int64()),
+    ("char_end", pa.int64()), ("run_id", pa.string()),
+])
+QUARANTINE = pa.schema(list(INDICATORS) + [pa.field("failed_expectations", pa.string())])
+RUNS = pa.schema([
+    ("run_id", pa.string()), ("started_at", pa.string()), ("finished_at", pa.string()),
+    ("status", pa.string()), ("counts", pa.string()), ("validation_success", pa.bool_()),
+])
+
+
+def content_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def passage_id(doc_id: str, seq: int) -> str:
+    return f"{doc_id}-{seq:04d}"
+
+
+def run_id_for(doc_ids: list[str]) -> str:
+    """A run is named by the set of documents it leaves in the warehouse."""
+    return "run-" + xxhash.xxh64_hexdigest("\n".join(sorted(doc_ids)))[:12]
+
+
+def empty(schema: pa.Schema) -> pd.DataFrame:
+    return schema.empty_table().to_pandas()
+
+
+def frame(rows: list[dict], schema: pa.Schema) -> pd.DataFrame:
+    """Rows -> a frame with exactly the schema's columns and types."""
+    return pa.Table.from_pylist(rows, schema=schema).to_pandas()
+
+
+def documents_frame(docs: list[Document]) -> pd.DataFrame:
+    return frame([{
+        "doc_id": d.doc_id, "doc": d.doc, "status": d.status, "reason": d.reason,
+        "encoding": d.encoding, "script": d.script, "pub_date": d.pub_date, "source": d.source,
+        "n_chars": len(d.text or ""),
+    } for d in docs], DOCUMENTS)
+
+
+def passages_frame(docs: list[Document]) -> pd.DataFrame:
+    rows = []
+    for d in docs:
+        for p in d.passages:
+            dup = p.dup_of_id or (passage_id(d.doc_id, p.dup_of) if p.dup_of is not None else None)
+            rows.append({
+                "passage_id": passage_id(d.doc_id, p.seq), "doc_id": d.doc_id,
+                "article_id": p.article_id, "seq": p.seq, "text": p.text, "removed": p.removed,
+                "rule": p.rule, "dup_of": dup, "char_start": p.char_start, "char_end": p.char_end,
+                "truncated": p.truncated, "mojibake": p.mojibake, "heading": p.heading,
+            })
+    return frame(rows, PASSAGES)
+
+
+def indicator_id(doc_id: str, seq: int, start: int, indicator: str, measure: str) -> str:
+    return xxhash.xxh64_hexdigest(f"{doc_id}|{seq}|{start}|{indicator}|{measure}")
+
+
+def indicators_frame(docs: list[Document], run_id: str) -> pd.DataFrame:
+    rows = []
+    for d in docs:
+        for r in d.indicators:
+            rows.append({
+                "indicator_id": indicator_id(d.doc_id, r.passage_seq, r.char_start, r.indicator, r.measure),
+                "doc_id": d.doc_id, "doc": d.doc, "article_id": r.article_id,
+                "passage_id": passage_id(d.doc_id, r.passage_seq), "region": r.region,
+                "indicator": r.indicator, "value": r.value, "value_text": r.value_text, "unit": r.unit,
+                "value_base": r.value_base, "unit_base": r.unit_base, "measure": r.measure,
+                "qualifier": r.qualifier, "target": r.target, "period": r.period,
+                "evidence": r.evidence, "char_start": r.char_start, "char_end": r.char_end,
+                "run_id": run_id,
+            })
+    return frame(rows, INDICATORS)
+
+
+def split_quarantine(indicators: pd.DataFrame, failed_rows: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows that failed an expectation go to quarantine with the names of what they failed."""
+    failed = indicators["indicator_id"].isin(failed_rows.keys())
+    quarantine = indicators[failed].copy()
+    quarantine["failed_expectations"] = quarantine["indicator_id"].map(lambda i: ";".join(failed_rows[i]))
+    return indicators[~failed].reset_index(drop=True), quarantine.reset_index(drop=True)
+
+
+def sort_table(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return df.sort_values(keys, kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,57 @@
+"""Stage 2: normalize what breaks extraction, detect the script, convert to simplified.
+
+Normalization is one character for one character (str.translate) so that a line keeps
+its length and offsets into the decoded page stay meaningful; only zero-width
+characters, which carry nothing, are dropped.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+import opencc
+
+# Full-width ASCII (digits, ％, ．, ，inside numbers …) -> ASCII; no-break and
+# ideographic spaces -> space. Chinese punctuation outside this block (、。“”) stays.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_SPACES = {0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "}
+_ZERO_WIDTH = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None}
+NORMALIZE_TABLE = {**_FULLWIDTH, **_SPACES, **_ZERO_WIDTH}
+
+# A document is "traditional" when at least this share of its Han characters change
+# under t2s, "mixed" when some do; simplified pages have a few false hits (e.g. 著).
+TRADITIONAL_SHARE = 0.05
+MIXED_SHARE = 0.005
+
+
+def normalize_text(text: str) -> str:
+    return text.translate(NORMALIZE_TABLE)
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str, config: str = "t2s") -> str:
+    return _converter(config).convert(text)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def detect_script(original: str, converted: str) -> str:
+    """simplified / traditional / mixed, by the share of Han characters t2s changed."""
+    if len(original) != len(converted):
+        # phrase-level conversions changed the length: compare character sets instead
+        changed = len(set(original) - set(converted))
+        han = len({c for c in original if _is_han(c)}) or 1
+    else:
+        han = sum(1 for c in original if _is_han(c)) or 1
+        changed = sum(1 for a, b in zip(original, converted) if a != b)
+    share = changed / han
+    if share >= TRADITIONAL_SHARE:
+        return "traditional"
+    if share >= MIXED_SHARE:
+        return "mixed"
+    return "simplified"
