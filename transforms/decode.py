@@ -62,6 +62,27 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _control_share(text: str) -> float:
+    control = sum(1 for c in text if (c < " " and c not in "\n\r\t") or "\ue000" <= c <= "\uf8ff"
+                  or c in "\uffff\ufffe")
+    return control / max(len(text), 1)
+
+
+def _as_utf16(data: bytes) -> Decoded | None:
+    """UTF-16 without a BOM: pure CJK text has no NUL bytes, so try both byte orders."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf_16_le", "utf_16_be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f")
+        if cjk > 0.3 * len(text) and _control_share(text) < 0.01:
+            return Decoded(text, encoding.replace("_", "-"), None)
+    return None
+
+
 def _few_replaced(text: str) -> bool:
     replaced = text.count("\ufffd")
     return replaced <= 8 or replaced <= MAX_REPLACED_SHARE * len(text)
@@ -79,7 +100,11 @@ def decode_bytes(data: bytes) -> Decoded:
     utf16 = _looks_utf16(data)
     if utf16:
         text = data.decode(utf16, errors="replace")
-        return Decoded(text, utf16.replace("_", "-"), None, text.count("\ufffd"))
+        if _control_share(text) < 0.01 and _few_replaced(text):
+            return Decoded(text, utf16.replace("_", "-"), None, text.count("\ufffd"))
+    utf16_text = _as_utf16(data)
+    if utf16_text is not None:
+        return utf16_text
     if b"\x00" in data:
         return _reject("not text: the file contains NUL bytes (binary data)")
     utf8 = data.decode("utf_8", errors="replace")

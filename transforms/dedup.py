@@ -78,7 +78,7 @@ def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) ->
     shingles: dict[str, tuple[set[bytes], list[str]]] = {}
 
     def index(pid: str, key: str) -> None:
-        exact.setdefault(xxhash.xxh64_hexdigest(key), pid)
+        exact.setdefault(xxhash.xxh64_hexdigest(key.encode()), pid)
         if len(key) >= MIN_NEAR_CHARS:
             sh = _shingles(key)
             shingles[pid] = (sh, NUMBER.findall(key))
@@ -92,7 +92,7 @@ def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) ->
         key = content_key(c.text)
         if not key:
             continue
-        first = exact.get(xxhash.xxh64_hexdigest(key))
+        first = exact.get(xxhash.xxh64_hexdigest(key.encode()))
         if first is None and len(key) >= MIN_NEAR_CHARS:
             sh, numbers = _shingles(key), NUMBER.findall(key)
             for other in sorted(lsh.query(_minhash(sh))):

@@ -26,6 +26,8 @@ TRAILING_BYLINE = re.compile(r"\*\*[^*]{2,40}\*\*\s*$")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s*")
 MOJIBAKE = re.compile(r"\ufffd|\?{2,}|[\u4e00-\u9fff]\?[\u4e00-\u9fff]|\?[\u4e00-\u9fff]\?")
 HEADLINE_MAX = 40
+# A line ending in a number continues only into a line starting with its unit.
+UNIT_START = re.compile(r"^[亿万千百元%家件人项个户名位所场次条平亩岁]")
 CONTINUATION_MIN = 20   # shorter unterminated lines are headings, not broken paragraphs
 
 
@@ -88,7 +90,8 @@ def repair_layout(passages: list[Passage]) -> list[Passage]:
     for p in passages:
         prev = out[-1] if out else None
         if (prev is not None and not prev.removed and not p.removed and prev.truncated
-                and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)):
+                and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)
+                and (not prev.text[-1].isdigit() or UNIT_START.match(p.text))):
             out[-1] = replace(prev, char_end=p.char_end, text=prev.text + p.text,
                               truncated=_unterminated(p.text), mojibake=prev.mojibake or p.mojibake)
             continue

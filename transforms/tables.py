@@ -51,7 +51,7 @@ def passage_id(doc_id: str, seq: int) -> str:
 
 def run_id_for(doc_ids: list[str]) -> str:
     """A run is named by the set of documents it leaves in the warehouse."""
-    return "run-" + xxhash.xxh64_hexdigest("\n".join(sorted(doc_ids)))[:12]
+    return "run-" + xxhash.xxh64_hexdigest("\n".join(sorted(doc_ids)).encode())[:12]
 
 
 def empty(schema: pa.Schema) -> pd.DataFrame:
@@ -86,7 +86,7 @@ def passages_frame(docs: list[Document]) -> pd.DataFrame:
 
 
 def indicator_id(doc_id: str, seq: int, start: int, indicator: str, measure: str) -> str:
-    return xxhash.xxh64_hexdigest(f"{doc_id}|{seq}|{start}|{indicator}|{measure}")
+    return xxhash.xxh64_hexdigest(f"{doc_id}|{seq}|{start}|{indicator}|{measure}".encode())
 
 
 def indicators_frame(docs: list[Document], run_id: str) -> pd.DataFrame:

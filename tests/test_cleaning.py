@@ -1,0 +1,108 @@
+"""Spam stripping, segmentation, layout repair and deduplication on the seeds and on
+hand-made hard cases."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.conftest import seed
+from transforms.dedup import Candidate, find_duplicates
+from transforms.segment import assign_articles, repair_layout, split_passages
+from transforms.strip_spam import classify_lines, classify_spam
+from transforms.to_simplified import to_simplified
+
+
+def clean(page: str, doc_id: str = "d"):
+    """The cleaning stages as the flow wires them, for one page."""
+    simplified = to_simplified(page)
+    passages = assign_articles(repair_layout(split_passages(page, simplified, classify_lines(simplified.split("\n")))))
+    dup = find_duplicates([Candidate(f"{doc_id}-{p.seq}", doc_id, p.text)
+                           for p in passages if not p.removed and not p.heading])
+    return [replace(p, removed="duplicate", dup_of=int(dup[f"{doc_id}-{p.seq}"].rsplit("-", 1)[1]))
+            if f"{doc_id}-{p.seq}" in dup else p for p in passages]
+
+
+def test_spam_header_of_004_removed_and_recorded():
+    page = seed("004")
+    passages = clean(page)
+    spam = [p for p in passages if p.removed == "spam"]
+    assert len(spam) == 1 and spam[0].rule == "spam_lexicon"
+    assert page[spam[0].char_start:spam[0].char_end].startswith("五月丁香五月丁香激情")
+    assert not any("亚洲精品" in p.text for p in passages if not p.removed)
+    image = [p for p in passages if p.rule == "image_filename"]
+    assert [p.text for p in image] == ["QQ截图20221014095825.png"]
+    assert [p.text for p in passages if p.rule == "related_reading"] == ["相关阅读"]
+
+
+def test_no_real_sentence_of_the_seeds_is_removed_as_spam():
+    for prefix in ("000", "001", "002", "003", "004"):
+        for p in clean(seed(prefix)):
+            if p.removed == "spam":
+                assert "。" not in p.text, p.text
+
+
+def test_spam_words_inside_real_sentences_do_not_remove_them():
+    assert classify_spam("职工福利不断提高,员工工作激情高涨。").removed is None
+    assert classify_spam("成人教育学院今年招生1200人。").removed is None
+    assert classify_spam("国产精品,日韩无码,激情视频在线播放,一区二区").removed == "spam"
+
+
+def test_passages_tile_the_page_every_line_once():
+    for prefix in ("000", "001", "002", "003", "004"):
+        page = seed(prefix)
+        passages = clean(page)
+        assert passages[0].char_start == 0 and passages[-1].char_end == len(page)
+        for a, b in zip(passages, passages[1:]):
+            assert a.char_end == b.char_start
+
+
+def test_paragraph_printed_twice_in_001_is_kept_once():
+    passages = clean(seed("001"))
+    copies = [p for p in passages if p.text.startswith("继启动企业创新积分工作试点后")]
+    kept = [p for p in copies if not p.removed]
+    assert len(copies) == 2 and len(kept) == 1
+    assert kept[0].text.endswith("促成合作42项。")                     # the whole copy is the one kept
+    broken = [p for p in copies if p.removed == "duplicate"][0]
+    assert broken.dup_of == kept[0].seq
+    tail = [p for p in passages if p.text.startswith("接”等应用。截至2021年12月")][0]
+    assert tail.removed == "duplicate" and tail.dup_of == kept[0].seq  # the other half of the broken copy
+
+
+def test_layout_break_in_000_is_joined():
+    passages = clean(seed("000"))
+    joined = [p for p in passages if "始终坚持改革不停步" in p.text]
+    assert len(joined) == 1 and not joined[0].truncated
+    assert any("全省出口高新技术产品1409.2亿元" in p.text for p in passages)
+
+
+def test_number_cut_from_its_unit_in_002_is_marked_truncated():
+    cut = [p for p in clean(seed("002")) if p.text.endswith("成交额47.54")]
+    assert len(cut) == 1 and cut[0].truncated
+
+
+def test_articles_of_000_are_separated_by_headline_and_lead():
+    passages = clean(seed("000"))
+    heads = [p.text for p in passages if p.heading and not p.removed]
+    assert "浙石化与浙江海洋大学签署合作协议" in heads
+    customs = next(p for p in passages if p.text.startswith("本报讯 昨天,杭州海关"))
+    auction = next(p for p in passages if p.text.startswith("本报讯 10月17日下午"))
+    assert customs.article_id != auction.article_id
+    assert len({p.article_id for p in passages}) >= 10
+
+
+def test_passages_identical_but_for_one_figure_are_both_kept():
+    a = "今年1至8月,杭州高新区(滨江)新引进人才30537人,同比增长9.48%,全区人才总量超43万。"
+    b = "今年1至8月,杭州高新区(滨江)新引进人才30538人,同比增长9.48%,全区人才总量超43万。"
+    assert find_duplicates([Candidate("x-1", "x", a), Candidate("y-1", "y", b)]) == {}
+
+
+def test_repeat_with_different_punctuation_is_a_duplicate():
+    a = "今年1至8月,杭州高新区(滨江)新引进人才30537人,同比增长9.48%,全区人才总量超43万。"
+    b = "今年1至8月，杭州高新区（滨江）新引进人才30537人，同比增长9.48%；全区人才总量超43万"
+    assert find_duplicates([Candidate("x-1", "x", a), Candidate("y-1", "y", b)]) == {"y-1": "x-1"}
+
+
+def test_near_duplicate_across_pages_and_against_earlier_runs():
+    a = ("上半年,杭州高新区(滨江)地区生产总值首破千亿元,同比增长4.0%;数字经济核心产业增加值超800亿元;"
+         "规模以上工业增加值384.8亿元,位居杭州市第一。")
+    b = a.replace("位居杭州市第一", "位居全市第一")
+    assert find_duplicates([Candidate("new-1", "new", b)], prior=[Candidate("old-7", "old", a)]) == {"new-1": "old-7"}
