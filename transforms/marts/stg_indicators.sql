@@ -1,0 +1,10 @@
+-- Staging: landed indicator rows with the run they were landed in and the region's place
+-- in the hierarchy. One row per indicators row.
+select
+    i.*,
+    r.level  as region_level,
+    r.parent as region_parent,
+    runs.started_at as landed_at
+from indicators i
+left join dim_region r on r.name = i.region
+left join runs on runs.run_id = i.run_id
