@@ -20,7 +20,7 @@ from transforms.periods import Clue, find_clues
 from transforms.quantities import Quantity, find_quantities
 from transforms.segment import Passage
 
-SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
+SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 CLAUSE_BREAK = re.compile(r"[,，:：、;；。！？!?]")
 GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)")
 DECLINE_CUE = re.compile(r"(下降|减少|下跌|降幅|回落|下滑|缩减|降低)")
@@ -28,12 +28,27 @@ SHARE_CUE = re.compile(r"(占|比重|比例|占比|覆盖率|推进率|渗透率
 AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月)[^,，。；]{0,6}(增加|减少|增长|下降)$")
 # 将 + a verb is a plan; 将 + a number is the 把-construction (将2.25亿元资金用于…), 即将 is "about to".
 TARGET_CUE = re.compile(r"(力争|目标|计划|规划|预计|争取|确保|拟|(?<!即)将(?![\d一二三四五六七八九十百千万两]))")
-RANK_VERB = re.compile(r"(居|位居|位列|列|跃居|跃升至|跃升|排名|排在|名列|进入)")
+RANK_VERB = re.compile(r"(居|位居|位列|列|跃居|跃升至|跃升|排名|排在|名列)")
+# A place name inside an organisation's name (浙江省科学技术厅, 北京航空航天大学杭州创新研究院,
+# 衢州学院) names the organisation, not the entity a figure describes.
+ORG_AFTER = re.compile(r"^(省|市|区|县)?([\u4e00-\u9fff]{0,4}(厅|局|委|办|学院|大学|海关|银行|分行|支行|公司|集团|研究院|日报)|科委|科协)")
+ORG_BEFORE = re.compile(r"(大学|学院|公司|集团|银行)$")
 # Words that stand for the article's own region.
 DEICTIC = {"全市": "city", "本市": "city", "全省": "province", "本省": "province",
            "全区": "zone_or_district", "该区": "zone_or_district", "本区": "zone_or_district",
            "高新区": "zone", "园区": "zone", "全县": "district", "该县": "district"}
 DEICTIC_RE = re.compile("|".join(sorted(DEICTIC, key=len, reverse=True)))
+# "中国" is mostly part of a word (其中国家级, 中国工商银行): only 全国/我国 name the country.
+WEAK_COUNTRY_ALIASES = {"中国", "国内"}
+# Scope words: 全国169个国家级高新区 is a figure of the country, but the country is not
+# the subject of the sentence around it.
+SCOPE_REGIONS = {"全国"}
+# An organisation opening a clause is the entity its figures describe.
+ORG_SUBJECT = re.compile(
+    r"(?:^|[,，。；;:：])(?:(?:去年|今年|目前|此外|其中|同时|自\d{4}年起)[,，]?)?"
+    r"(?P<org>[\u4e00-\u9fff]{2,14}?(?:银行[\u4e00-\u9fff]{2,4}分行|银联|农信|研究院|实验室|科协))"
+    r"(?=[\u4e00-\u9fff]{0,3}(?:已|坚持|加快|联合|与|再次|将|正|还|在|出资|获|先后))"
+)
 # Passages opening with these words speak of the period of the passage before them.
 CARRY_OPENERS = re.compile(r"^(目前|同期|截至目前|本次|此次)")
 VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|总计|合计|"
@@ -41,6 +56,16 @@ VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有
 LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|全市|全省|全区|该区|当地|目前|已|共|累计|新增)+")
 HAN_TAIL = re.compile(r"[\u4e00-\u9fffA-Za-z&]{2,14}$")
 COUNTED_NOUN = re.compile(r"^[\u4e00-\u9fff“”]{2,10}")
+# Durations in years or months (五年建设, 接下来的2个月) are plans or spans, not measurements.
+DURATION_UNITS = {"年", "月"}
+# Rhetoric counts things that are not countable facts: 强化四个意识, 两个关键词, 三个要素.
+ABSTRACT_NOUN = re.compile(r"^[“”\"]?(意识|关键词|生态|要素|队伍|维度|方面|愿景|理念|原则|思路|目标|任务|环节|"
+                           r"嘉年华|意见|重点|特点|优势|作用|机制|体系|功能|步|点|字|名干部|个一百|结合|统一|转变|坚持)")
+CHINESE_NUMERAL = re.compile(r"^[一二两三四五六七八九十百千万]+$")
+TITLE = re.compile(r"《[^》]{0,80}》")
+LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
+# Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
+SENTENCE_CLUES = {"year", "plan", "range", "deadline", "since"}
 COUNT_UNITS = set("家件人项个户名位所场次条座台套篇种类批支例份张")
 
 
@@ -96,8 +121,15 @@ def _resolve_deictic(word: str, context_region: str | None, gaz: Gazetteer) -> s
 
 
 def _mentions(text: str, gaz: Gazetteer, context_region: str | None) -> list[tuple[int, int, str]]:
-    """Region mentions of a text: gazetteer names plus words standing for the context region."""
-    found = [(m.start, m.end, m.region.name) for m in gaz.find(text)]
+    """Entity mentions of a text: gazetteer names, words standing for the context region
+    (全市, 该区 …) and organisations opening a clause (中信银行杭州分行 …, the subject)."""
+    found = [(m.start, m.end, m.region.name) for m in gaz.find(text)
+             if m.surface not in WEAK_COUNTRY_ALIASES
+             and not ORG_AFTER.match(text[m.end:m.end + 8]) and not ORG_BEFORE.search(text[:m.start])]
+    for m in ORG_SUBJECT.finditer(text):
+        start, end = m.start("org"), m.end("org")
+        found = [f for f in found if not (start <= f[0] < end)]
+        found.append((start, end, m.group("org")))
     taken = [(s, e) for s, e, _ in found]
     for m in DEICTIC_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
@@ -108,24 +140,32 @@ def _mentions(text: str, gaz: Gazetteer, context_region: str | None) -> list[tup
     return sorted(found)
 
 
-def _region_for(q: Quantity, sent_start: int, mentions: list[tuple[int, int, str]],
+def _rank_scopes(text: str) -> list[tuple[int, int]]:
+    """Spans from a rank verb to the end of its clause (居全国省会城市第一): places named
+    there are what is ranked against, not who is ranked."""
+    return [(m.start(), _clause_bounds(text, m.start(), m.end())[1]) for m in RANK_VERB.finditer(text)]
+
+
+def _region_for(q: Quantity, sent_start: int, clause_start: int, mentions: list[tuple[int, int, str]],
                 measure: str, context: _Context, text: str) -> str | None:
-    before = [m for m in mentions if m[1] <= q.start]
-    in_sentence = [m for m in before if m[0] >= sent_start]
-    if measure == "rank":
-        # 居全国省会城市第一: the scope after the rank verb is not the entity ranked
-        verb = None
-        for v in RANK_VERB.finditer(text, sent_start, q.start):
-            verb = v
-        if verb is not None:
-            in_sentence = [m for m in in_sentence if m[1] <= verb.start()]
-            before = [m for m in before if m[1] <= verb.start() or m[0] < sent_start]
-        if in_sentence:
-            return in_sentence[0][2]
+    """The entity a figure describes.
+
+    A place named in the figure's own clause before it (全国169个, 浙江进出口总值2.44万亿元)
+    wins, except for ranks; else the subject of the sentence (its first mention); else
+    the topic of the passage (its first mention); else the article's or section's region.
+    """
+    scopes = _rank_scopes(text) if measure == "rank" else []
+    usable = [m for m in mentions if not any(a <= m[0] < b for a, b in scopes)]
+    in_clause = [m for m in usable if clause_start <= m[0] and m[1] <= q.start]
+    if in_clause and measure != "rank":
+        return in_clause[-1][2]
+    subjects = [m for m in usable if m[2] not in SCOPE_REGIONS]
+    in_sentence = [m for m in subjects if sent_start <= m[0] < q.start]
     if in_sentence:
-        return in_sentence[-1][2]
-    if before:
-        return before[-1][2]
+        return in_sentence[0][2]
+    in_passage = [m for m in subjects if m[0] < q.start]
+    if in_passage:
+        return in_passage[0][2]
     return context.region
 
 
@@ -166,10 +206,12 @@ def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, las
     return name or "未命名指标"
 
 
-def _period(pos: int, sent_start: int, clues: list[Clue], inherited: str | None,
+def _period(pos: int, sent_start: int, clause_start: int, clues: list[Clue], inherited: str | None,
             doc_year: int | None) -> tuple[str | None, bool, bool]:
     """(period, resolved_by_a_clue, clue_says_target) for a figure at pos."""
-    applicable = [c for c in clues if c.end <= pos and (c.kind != "year" or c.start >= sent_start)]
+    applicable = [c for c in clues if c.end <= pos
+                  and (c.kind not in SENTENCE_CLUES or c.start >= sent_start)
+                  and (c.kind != "recurring" or c.start >= clause_start)]
     if applicable:
         c = applicable[-1]
         return c.period, True, c.future
@@ -195,28 +237,36 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     text = p.text
     quantities = find_quantities(text)
     inherited = context.period if CARRY_OPENERS.match(text) else None
-    clues = find_clues(text, doc_year)
     if not quantities:
+        clues = find_clues(TITLE.sub(lambda m: "□" * len(m.group(0)), text), doc_year)
         context.period = clues[-1].period if clues else None
         return []
     mentions = _mentions(text, gaz, context.region)
     sentences = _sentences(text)
-    rows, last_level = [], None
+    rows, last_level, previous = [], None, None
+    masked = TITLE.sub(lambda m: "□" * len(m.group(0)), text)   # 《…十三五规划》 is a name, not a clue
+    clues = find_clues(masked, doc_year)
     for q in quantities:
         sent_start, sent_end = next(((s, e) for s, e in sentences if s <= q.start < e), (0, len(text)))
         clause_start, clause_end = _clause_bounds(text, q.start, q.end)
         if p.truncated and q.end >= len(text.rstrip()) - 1:
             continue   # a number at a layout break may have lost its unit
+        if q.unit_base in DURATION_UNITS or (
+                CHINESE_NUMERAL.match(q.value_text) and ABSTRACT_NOUN.match(text[q.end:q.end + 4])):
+            continue
         measure = _measure(q, text[clause_start:q.start])
+        if previous is not None and LIST_JOIN.fullmatch(text[previous[0].end:q.start]) \
+                and previous[0].kind == q.kind:
+            measure = previous[1]      # 分别增长37.2%、97.0%和33.3%: one cue, a list of figures
         unit_base = _unit_base(q, text, clause_start)
         if unit_base is None:
             continue
         value, value_base = q.value, q.value_base
         if measure == "growth" and DECLINE_CUE.search(text[clause_start:q.start]):
             value, value_base = -value, -value_base
-        period, _, future = _period(q.start, sent_start, clues, inherited, doc_year)
-        target = future or bool(TARGET_CUE.search(text, sent_start, q.start)) \
-            or "目标" in text[q.end:clause_end]
+        period, _, future = _period(q.start, sent_start, clause_start, clues, inherited, doc_year)
+        target = future or bool(TARGET_CUE.search(masked, sent_start, q.start)) \
+            or "目标" in masked[q.end:clause_end]
         qualifier = q.qualifier
         if qualifier == "达" and text[max(0, q.start - 4):q.start].startswith("即将"):
             qualifier = "近"   # 即将达到57家: not yet reached
@@ -226,9 +276,10 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         evidence_start = clause_start
         if q.start - clause_start < 4 and clause_start > sent_start:
             evidence_start = _clause_bounds(text, clause_start - 1, clause_start - 1)[0]
+        previous = (q, measure)
         rows.append(Indicator(
             passage_seq=p.seq, article_id=p.article_id,
-            region=_region_for(q, sent_start, mentions, measure, context, text),
+            region=_region_for(q, sent_start, clause_start, mentions, measure, context, text),
             indicator=indicator, value=value, value_text=q.value_text, unit=q.unit,
             value_base=value_base, unit_base=unit_base, measure=measure, qualifier=qualifier,
             target=target, period=period, evidence=text[evidence_start:clause_end],

@@ -26,7 +26,8 @@ CLUE = re.compile(
     "|".join([
         r"(?P<plan>十三五|十四五|十五五)",
         rf"(?P<range>((?:19|20)\d{{2}})\s*[~～—\-至到]\s*((?:19|20)\d{{2}})年)",
-        rf"(?P<half>{_YR}(?:上|下)半年(?:度)?)",
+        rf"(?P<since>自?{_YR}(?:{_M}月(?:份)?)?以来)",
+        rf"(?P<half>{_YR}(?:上|下)半年(?:度)?|(?<![上下前后近多大])半年(?![时来内多]))",
         rf"(?P<halfyear>((?:19|20)\d{{2}})年半年度)",
         rf"(?P<q3>{_YR}前三季度)",
         rf"(?P<quarter>{_YR}(?:第)?([一二三四1-4])季度)",
@@ -110,6 +111,14 @@ def _resolve(kind: str, m: re.Match, base: int | None, current: int | None) -> C
         return Clue(s, e, f"{a}..{b}", None, future=base is not None and b > base)
     if kind == "recurring":
         return Clue(s, e, None, None)
+    if kind == "since":
+        # 自3月份以来 describes a span, not the figure's period; 2011年以来 runs to the present
+        start = re.search(r"((?:19|20)\d{2})年", text)
+        if start and "月" not in text and base is not None and int(start.group(1)) < base:
+            return Clue(s, e, f"{start.group(1)}..{base}", None)
+        if re.fullmatch(r"(今年|本年)以来", text) and base is not None:
+            return Clue(s, e, str(base), base)
+        return None
     explicit = re.search(r"((?:19|20)\d{2})年", text)
     relative = re.search(r"(今年|本年|去年|上年|前年|明年)", text)
     year = _year(explicit.group(1) if explicit else None, relative.group(1) if relative else None,
