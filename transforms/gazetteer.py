@@ -1,0 +1,429 @@
+"""Region gazetteer and indicator dictionary for Chinese high-tech-zone news.
+
+Pure functions over two packaged reference tables (see ``reference/README.md``):
+
+* ``reference/regions.csv``    -- 全国, provinces, prefecture-level units, 浙江 districts
+                                  and counties, national high-tech zones and other zones.
+* ``reference/indicators.csv`` -- economic / technology indicators, their press synonyms,
+                                  base unit, category, measure and plausible ranges.
+
+The CSVs are read once (``functools.cache``); the Aho-Corasick automata are built once
+per loaded table.  Nothing here touches the network or writes files.
+
+Matching rules for :meth:`Gazetteer.find`:
+
+* leftmost-longest, non-overlapping: ``杭州高新区`` beats ``杭州``; ``高新区(滨江)`` is
+  one mention (``高新区`` alone is not an alias at all);
+* full-width ASCII (``（）``, ``ＧＤＰ`` ...) is folded to half-width before matching; the
+  fold is one character for one character, so offsets refer to the caller's text;
+* a match immediately followed by an organisation suffix (``浙江大学``, ``杭州海关``,
+  ``中信银行杭州分行``) or by a short organisation name ending in one
+  (``浙江海洋大学``, ``杭州加威智能科技有限公司``) is not a region mention;
+* a small list of words that merely contain a region alias (``长治久安``, ``三明治``,
+  ``杭州湾``, ``国内外`` ...) is consumed as a non-region token.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import ahocorasick
+
+__all__ = [
+    "LEVELS",
+    "Region",
+    "RegionMention",
+    "Gazetteer",
+    "load_gazetteer",
+    "IndicatorDef",
+    "load_indicators",
+    "match_indicator",
+    "normalize_text",
+]
+
+LEVELS: tuple[str, ...] = ("country", "province", "city", "district", "zone")
+RANGE_LEVELS: tuple[str, ...] = ("zone", "district", "city", "province", "country")
+INDICATOR_CATEGORIES = frozenset(
+    {"economy", "trade", "innovation", "talent", "enterprise", "finance", "land", "other"}
+)
+INDICATOR_MEASURES = frozenset({"level", "growth", "share", "rank"})
+
+# --------------------------------------------------------------------------- text folding
+
+# Full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E, ideographic space -> space.
+# One character in, one character out: offsets are preserved.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+
+
+def normalize_text(text: str) -> str:
+    """Fold full-width ASCII to half-width (length-preserving)."""
+    return text.translate(_FOLD)
+
+
+# --------------------------------------------------------------------------- word-edge rules
+
+# A region alias directly followed by one of these names an organisation, not the region.
+# (实验室 is deliberately absent: 浙江省实验室 is a programme *of* 浙江省.)
+ORG_SUFFIXES_IMMEDIATE: tuple[str, ...] = (
+    "大学", "学院", "海关", "银行", "分行", "支行", "公司", "集团", "日报", "晚报", "商报",
+    "电视台", "中学", "小学", "医院", "科学院", "工程院", "证券",
+)
+# The same, after a short run of name characters: 浙江海洋大学, 杭州联合银行,
+# 杭州海康威视数字技术股份有限公司.  (suffix, max gap, forbidden next char)
+ORG_SUFFIXES_WINDOWED: tuple[tuple[str, int, str], ...] = (
+    ("大学", 4, "生"),            # 大学生 is not a university
+    ("学院", 4, ""),
+    ("职业技术学院", 10, ""),
+    ("职业学院", 10, ""),
+    ("有限责任公司", 12, ""),
+    ("股份有限公司", 12, ""),
+    ("有限公司", 12, ""),
+    ("股份公司", 12, ""),
+    ("银行", 8, "业"),            # 银行业 is a sector, not a bank
+    ("分行", 8, ""),
+    ("支行", 8, ""),
+    ("集团", 8, ""),
+)
+# Characters that cannot be inside an organisation name run (function words).
+_GAP_STOP = set("的在和与及等是为了对向从将已或并共各全该其这于由把被但而也都还就又所")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z]")
+
+# Words that contain a region alias but do not mention the region; consumed as tokens.
+# The first group are common words whose last character starts an alias: they make
+# leftmost-longest segment 创新余杭 as 创新|余杭 rather than 创|新余|杭 (新余市).
+BLOCKED_WORDS: tuple[str, ...] = (
+    "创新", "革新", "更新", "刷新", "焕新", "重新", "美丽",
+    "长治久安", "大同小异", "世界大同", "三明治", "四平八稳", "孙中山", "中山装", "中山路",
+    "中山公园", "北海道", "大理石", "哈密瓜", "普洱茶", "宁德时代", "杭州湾", "钱塘江",
+    "国内外", "海内外", "美国德州", "长兴岛", "河南岸", "湖南岸", "白山黑水", "黄山松",
+    "中国银行", "中国工商银行", "中国建设银行", "中国农业银行", "中国人民银行", "中国科学院",
+    "中国工程院", "中国移动", "中国电信", "中国联通", "中国石油", "中国石化", "中国平安",
+    "中国人寿", "中国银联", "中国科协", "中国中车", "中国建筑", "中国电科", "中国电子",
+    "黄河源", "出海口", "广安门", "文山会海", "定海神针",
+)
+
+
+def _org_follows(text: str, end: int) -> bool:
+    """True when ``text[end:]`` starts an organisation suffix (see module doc)."""
+    for suf in ORG_SUFFIXES_IMMEDIATE:
+        if text.startswith(suf, end):
+            if suf == "银行" and text.startswith("银行业", end):
+                continue
+            if suf == "大学" and text.startswith("大学生", end):
+                continue
+            return True
+    for suf, max_gap, not_next in ORG_SUFFIXES_WINDOWED:
+        limit = min(len(text), end + max_gap + len(suf))
+        gap = 0
+        i = end
+        while i < limit:
+            if text.startswith(suf, i) and gap >= 1:
+                nxt = text[i + len(suf): i + len(suf) + 1]
+                if not (not_next and nxt and nxt in not_next):
+                    return True
+            ch = text[i]
+            if not _NAME_CHAR.match(ch) or ch in _GAP_STOP:
+                break
+            gap += 1
+            if gap > max_gap:
+                break
+            i += 1
+    return False
+
+
+# --------------------------------------------------------------------------- data access
+
+
+def _read_reference(filename: str) -> str:
+    """Text of a packaged reference CSV (importlib.resources, then a path fallback)."""
+    try:
+        return resources.files(__package__ or "transforms").joinpath("reference", filename).read_text(
+            encoding="utf-8"
+        )
+    except (ModuleNotFoundError, FileNotFoundError, TypeError):
+        return (Path(__file__).resolve().parent / "reference" / filename).read_text(encoding="utf-8")
+
+
+def _split_list(cell: str | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for part in (cell or "").split("|"):
+        part = part.strip()
+        if part and part not in out:
+            out.append(part)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- regions
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    level: str
+    parent: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegionMention:
+    start: int
+    end: int
+    surface: str
+    region: Region
+
+
+class Gazetteer:
+    """Regions keyed by canonical name, with an alias index and a match automaton."""
+
+    def __init__(self, regions: Iterable[Region], blocked_words: Iterable[str] = BLOCKED_WORDS):
+        self._regions: dict[str, Region] = {}
+        for r in regions:
+            if r.level not in LEVELS:
+                raise ValueError(f"{r.name}: unknown level {r.level!r}")
+            if r.name in self._regions:
+                raise ValueError(f"duplicate region name {r.name!r}")
+            self._regions[r.name] = r
+        for r in self._regions.values():
+            if r.parent is not None and r.parent not in self._regions:
+                raise ValueError(f"{r.name}: parent {r.parent!r} is not a region")
+
+        # surface form (normalised) -> canonical name
+        self._index: dict[str, str] = {}
+        for r in self._regions.values():
+            self._index_form(r.name, r.name)
+        for r in self._regions.values():
+            for a in r.aliases:
+                self._index_form(a, r.name)
+
+        auto = ahocorasick.Automaton()
+        for form, name in self._index.items():
+            auto.add_word(form, (len(form), name))
+        for word in blocked_words:
+            form = normalize_text(word)
+            if form not in self._index:
+                auto.add_word(form, (len(form), None))
+        auto.make_automaton()
+        self._auto = auto
+
+    def _index_form(self, form: str, name: str) -> None:
+        key = normalize_text(form.strip())
+        if not key:
+            return
+        prev = self._index.get(key)
+        if prev is not None and prev != name:
+            raise ValueError(f"surface form {form!r} maps to both {prev!r} and {name!r}")
+        self._index[key] = name
+
+    # -- lookups -----------------------------------------------------------------
+
+    def get(self, name_or_alias: str) -> Region | None:
+        """Region by canonical name or alias (full-width parentheses accepted)."""
+        name = self._index.get(normalize_text(name_or_alias.strip()))
+        return self._regions[name] if name is not None else None
+
+    def ancestors(self, name: str) -> list[Region]:
+        """Parent chain, nearest first, up to 全国.  ``KeyError`` for an unknown name."""
+        region = self.get(name)
+        if region is None:
+            raise KeyError(name)
+        chain: list[Region] = []
+        seen = {region.name}
+        while region.parent is not None:
+            region = self._regions[region.parent]
+            if region.name in seen:  # defensive: a cycle in the data
+                raise ValueError(f"parent cycle at {region.name!r}")
+            seen.add(region.name)
+            chain.append(region)
+        return chain
+
+    def names(self) -> list[str]:
+        """Canonical names, sorted."""
+        return sorted(self._regions)
+
+    def regions(self) -> list[Region]:
+        """All regions in file order."""
+        return list(self._regions.values())
+
+    def __len__(self) -> int:
+        return len(self._regions)
+
+    def __contains__(self, name_or_alias: object) -> bool:
+        return isinstance(name_or_alias, str) and self.get(name_or_alias) is not None
+
+    # -- matching ----------------------------------------------------------------
+
+    def find(self, text: str) -> list[RegionMention]:
+        """All region mentions in ``text``: leftmost-longest, non-overlapping, by start."""
+        if not text:
+            return []
+        norm = normalize_text(text)
+        # Longest candidate per start offset; a blocked word is a candidate with no region.
+        best: dict[int, tuple[int, str | None]] = {}
+        for end_idx, (length, name) in self._auto.iter(norm):
+            start = end_idx - length + 1
+            cur = best.get(start)
+            if cur is None or length > cur[0]:
+                best[start] = (length, name)
+
+        mentions: list[RegionMention] = []
+        pos = 0
+        for start in sorted(best):
+            if start < pos:
+                continue
+            length, name = best[start]
+            end = start + length
+            if name is not None and _org_follows(norm, end):
+                # An organisation name: drop every region reading starting here.
+                continue
+            pos = end
+            if name is not None:
+                mentions.append(RegionMention(start, end, text[start:end], self._regions[name]))
+        return mentions
+
+
+def _parse_regions(text: str) -> list[Region]:
+    reader = csv.DictReader(io.StringIO(text))
+    expected = ["name", "level", "parent", "aliases"]
+    if reader.fieldnames != expected:
+        raise ValueError(f"regions.csv header {reader.fieldnames!r}, expected {expected!r}")
+    out = []
+    for row in reader:
+        name = row["name"].strip()
+        parent = (row["parent"] or "").strip() or None
+        aliases = tuple(a for a in _split_list(row["aliases"]) if a != name)
+        out.append(Region(name, row["level"].strip(), parent, aliases))
+    return out
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """The packaged gazetteer (built once per process)."""
+    return Gazetteer(_parse_regions(_read_reference("regions.csv")))
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    name: str
+    synonyms: tuple[str, ...]
+    unit_base: str
+    category: str
+    measure: str
+    # level -> (min, max) of value_base for a level figure; None = unbounded on that side.
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict, hash=False)
+
+    def bounds(self, level: str) -> tuple[float | None, float | None]:
+        """(min, max) plausible value_base at a region level, (None, None) if unknown."""
+        return self.ranges.get(level, (None, None))
+
+    def plausible(self, value: float, level: str) -> bool | None:
+        """Whether ``value`` lies in the range for ``level``; None when no bound applies."""
+        lo, hi = self.bounds(level)
+        if lo is None and hi is None:
+            return None
+        return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+def _num(cell: str | None) -> float | None:
+    cell = (cell or "").strip()
+    if not cell:
+        return None
+    value = float(cell)
+    if math.isnan(value):
+        raise ValueError("NaN bound")
+    return value
+
+
+def _parse_indicators(text: str) -> dict[str, IndicatorDef]:
+    reader = csv.DictReader(io.StringIO(text))
+    need = ["name", "synonyms", "unit_base", "category", "measure"] + [
+        f"{side}_{lvl}" for lvl in RANGE_LEVELS for side in ("min", "max")
+    ]
+    missing = [c for c in need if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"indicators.csv lacks columns {missing}")
+    out: dict[str, IndicatorDef] = {}
+    for row in reader:
+        name = row["name"].strip()
+        if name in out:
+            raise ValueError(f"duplicate indicator {name!r}")
+        category = row["category"].strip()
+        measure = row["measure"].strip()
+        if category not in INDICATOR_CATEGORIES:
+            raise ValueError(f"{name}: unknown category {category!r}")
+        if measure not in INDICATOR_MEASURES:
+            raise ValueError(f"{name}: unknown measure {measure!r}")
+        ranges = {}
+        for lvl in RANGE_LEVELS:
+            lo, hi = _num(row[f"min_{lvl}"]), _num(row[f"max_{lvl}"])
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"{name}: min_{lvl} > max_{lvl}")
+            ranges[lvl] = (lo, hi)
+        synonyms = tuple(s for s in _split_list(row["synonyms"]) if s != name)
+        out[name] = IndicatorDef(name, synonyms, row["unit_base"].strip(), category, measure, ranges)
+    return out
+
+
+@functools.cache
+def _indicator_table() -> dict[str, IndicatorDef]:
+    return _parse_indicators(_read_reference("indicators.csv"))
+
+
+def load_indicators() -> dict[str, IndicatorDef]:
+    """Indicator definitions keyed by canonical name (a fresh dict over cached entries)."""
+    return dict(_indicator_table())
+
+
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』《》")
+_SPACE = re.compile(r"\s+")
+
+
+def _indicator_key(phrase: str) -> str:
+    """Matching form of an indicator phrase: half-width, no quotes/spaces, ASCII upper-case."""
+    s = normalize_text(phrase).translate(_QUOTES)
+    s = _SPACE.sub("", s)
+    return "".join(ch.upper() if ch.isascii() else ch for ch in s)
+
+
+@functools.cache
+def _indicator_automaton() -> ahocorasick.Automaton:
+    table = _indicator_table()
+    forms: dict[str, str] = {}
+    for ind in table.values():
+        for form in (ind.name, *ind.synonyms):
+            key = _indicator_key(form)
+            if not key:
+                continue
+            prev = forms.get(key)
+            if prev is not None and prev != ind.name:
+                raise ValueError(f"indicator synonym {form!r} maps to {prev!r} and {ind.name!r}")
+            forms[key] = ind.name
+    auto = ahocorasick.Automaton()
+    for key, name in forms.items():
+        auto.add_word(key, (len(key), name))
+    auto.make_automaton()
+    return auto
+
+
+def match_indicator(phrase: str) -> IndicatorDef | None:
+    """The indicator whose longest name/synonym occurs in ``phrase`` (leftmost on ties)."""
+    if not phrase:
+        return None
+    key = _indicator_key(phrase)
+    best: tuple[int, int, str] | None = None  # (-length, start, name)
+    for end_idx, (length, name) in _indicator_automaton().iter(key):
+        cand = (-length, end_idx - length + 1, name)
+        if best is None or cand < best:
+            best = cand
+    return _indicator_table()[best[2]] if best else None
