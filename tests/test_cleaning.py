@@ -2,23 +2,9 @@
 hand-made hard cases."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from tests.conftest import seed
+from tests.conftest import clean_page as clean, seed
 from transforms.dedup import Candidate, find_duplicates
-from transforms.segment import assign_articles, repair_layout, split_passages
-from transforms.strip_spam import classify_lines, classify_spam
-from transforms.to_simplified import to_simplified
-
-
-def clean(page: str, doc_id: str = "d"):
-    """The cleaning stages as the flow wires them, for one page."""
-    simplified = to_simplified(page)
-    passages = assign_articles(repair_layout(split_passages(page, simplified, classify_lines(simplified.split("\n")))))
-    dup = find_duplicates([Candidate(f"{doc_id}-{p.seq}", doc_id, p.text)
-                           for p in passages if not p.removed and not p.heading])
-    return [replace(p, removed="duplicate", dup_of=int(dup[f"{doc_id}-{p.seq}"].rsplit("-", 1)[1]))
-            if f"{doc_id}-{p.seq}" in dup else p for p in passages]
+from transforms.strip_spam import classify_spam
 
 
 def test_spam_header_of_004_removed_and_recorded():

@@ -24,7 +24,7 @@ SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 CLAUSE_BREAK = re.compile(r"[,，:：、;；。！？!?]")
 GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)")
 DECLINE_CUE = re.compile(r"(下降|减少|下跌|降幅|回落|下滑|缩减|降低)")
-SHARE_CUE = re.compile(r"(占|比重|比例|占比|覆盖率|推进率|渗透率|普及率|达标率|一半)")
+SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|覆盖率|推进率|渗透率|普及率|达标率|一半)")
 AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月)[^,，。；]{0,6}(增加|减少|增长|下降)$")
 # 将 + a verb is a plan; 将 + a number is the 把-construction (将2.25亿元资金用于…), 即将 is "about to".
 TARGET_CUE = re.compile(r"(力争|目标|计划|规划|预计|争取|确保|拟|(?<!即)将(?![\d一二三四五六七八九十百千万两]))")
@@ -93,6 +93,7 @@ class Indicator:
 class _Context:
     region: str | None = None        # the article's (or current section's) region
     period: str | None = None        # period of the last passage, for 目前/同期 openers
+    default_period: str | None = None  # a period the headline declares (上半年主要指标 …)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -207,7 +208,7 @@ def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, las
 
 
 def _period(pos: int, sent_start: int, clause_start: int, clues: list[Clue], inherited: str | None,
-            doc_year: int | None) -> tuple[str | None, bool, bool]:
+            default: str | None, doc_year: int | None) -> tuple[str | None, bool, bool]:
     """(period, resolved_by_a_clue, clue_says_target) for a figure at pos."""
     applicable = [c for c in clues if c.end <= pos
                   and (c.kind not in SENTENCE_CLUES or c.start >= sent_start)
@@ -217,6 +218,8 @@ def _period(pos: int, sent_start: int, clause_start: int, clues: list[Clue], inh
         return c.period, True, c.future
     if inherited is not None:
         return inherited, True, False
+    if default is not None:
+        return default, True, False
     return (str(doc_year) if doc_year else None), False, False
 
 
@@ -264,8 +267,10 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         value, value_base = q.value, q.value_base
         if measure == "growth" and DECLINE_CUE.search(text[clause_start:q.start]):
             value, value_base = -value, -value_base
-        period, _, future = _period(q.start, sent_start, clause_start, clues, inherited, doc_year)
-        target = future or bool(TARGET_CUE.search(masked, sent_start, q.start)) \
+        period, _, future = _period(q.start, sent_start, clause_start, clues, inherited,
+                                     context.default_period, doc_year)
+        # search up to one character past the cue so that 将 sees the number after it
+        target = future or bool(TARGET_CUE.search(masked[sent_start:q.start + 1])) \
             or "目标" in masked[q.end:clause_end]
         qualifier = q.qualifier
         if qualifier == "达" and text[max(0, q.start - 4):q.start].startswith("即将"):
@@ -318,6 +323,9 @@ def extract_document(passages: list[Passage], doc_year: int | None,
         if p.article_id != article:
             article = p.article_id
             context = _Context(region=regions.get(article) or doc_region)
+            headline = next((h for h in passages if h.article_id == article and h.heading and not h.removed), None)
+            headline_clues = find_clues(headline.text, doc_year) if headline is not None else []
+            context.default_period = next((c.period for c in headline_clues if c.period), None)
         if p.heading:
             # a subhead naming a region ("桐庐县:7000万元筑巢引凤") opens a section about it
             found = gaz.find(p.text)

@@ -38,6 +38,7 @@ CLUE = re.compile(
         rf"(?P<year>((?:19|20)\d{{2}})年(?:度)?(?!代|届|亚运))",
         r"(?P<rel>(?<![比较同])(今年|本年|去年|上年|前年|明年)(?:以来)?)",
         r"(?P<yearend>(?<![比较])(年底|年末))",
+        r"(?P<fullyear>全年)",
         r"(?P<recurring>每年|年均|每一年)",
     ])
 )
@@ -149,6 +150,8 @@ def _resolve(kind: str, m: re.Match, base: int | None, current: int | None) -> C
         mm = re.search(_M + "月", text)
         month = _month(mm.group(1))
         return Clue(s, e, f"{year}-{month:02d}", year) if 1 <= month <= 12 else None
+    if kind == "fullyear":
+        return Clue(s, e, str(year), year)
     if kind == "yearend":
         return Clue(s, e, f"{year}-12", year)
     return None

@@ -1,0 +1,122 @@
+"""Extraction: exact rows for real phrasings, region attribution across the articles of
+one page, periods from the page's own clues, and a written page scored like the seeds."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SHARED, extract_page, seed
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def rows(page: str) -> list[tuple]:
+    return [(r.region, r.value, r.unit, r.value_base, r.unit_base, r.measure, r.qualifier, r.target, r.period)
+            for r in extract_page(page)]
+
+
+def test_growth_list_and_sign():
+    page = ("本报讯 记者从海关获悉,前三季度,嘉兴市进出口总值2316.4亿元,同比增长5.3%。"
+            "其中,出口1602.8亿元,增长7.1%;进口713.6亿元,下降1.2%。")
+    assert rows(page) == [
+        ("嘉兴市", 2316.4, "亿元", 231640000000.0, "元", "level", "", False, None),
+        ("嘉兴市", 5.3, "%", 5.3, "%", "growth", "", False, None),
+        ("嘉兴市", 1602.8, "亿元", 160280000000.0, "元", "level", "", False, None),
+        ("嘉兴市", 7.1, "%", 7.1, "%", "growth", "", False, None),
+        ("嘉兴市", 713.6, "亿元", 71360000000.0, "元", "level", "", False, None),
+        ("嘉兴市", -1.2, "%", -1.2, "%", "growth", "", False, None),
+    ]   # no year anywhere on the page: period stays null, never a guess
+
+
+def test_period_resolved_against_the_dateline():
+    page = "2022-10-14 10:00 来源:人民网\n\n今年1至8月,杭州高新区(滨江)新引进人才30537人,同比增长9.48%,全区人才总量超43万。"
+    assert rows(page) == [
+        ("杭州高新区(滨江)", 30537.0, "人", 30537.0, "人", "level", "", False, "2022-01..08"),
+        ("杭州高新区(滨江)", 9.48, "%", 9.48, "%", "growth", "", False, "2022-01..08"),
+        ("杭州高新区(滨江)", 43.0, "万", 430000.0, "人", "level", "超", False, "2022-01..08"),
+    ]
+
+
+def test_targets_are_flagged_and_ba_construction_is_not_a_target():
+    page = ("2022-10-14 来源:人民网\n\n力争到2025年底全区人才资源总量超过50万人,硕士研究生及以上高层次人才达5万名。\n\n"
+            "桐庐县集聚财力将2.25亿元资金精准化扶持科技创新。")
+    got = rows(page)
+    assert [(r[1], r[7], r[8]) for r in got] == [(50.0, True, "2025-12"), (5.0, True, "2025-12"), (2.25, False, "2022")]
+    assert got[2][0] == "桐庐县"
+
+
+def test_share_and_percentage_points():
+    page = ("2020-10-20 来源:浙江日报\n\n前三季度,全省出口高新技术产品1409.2亿元,增长21.6%,"
+            "占全省出口总值的7.8%,较去年同期提升0.9个百分点。")
+    got = [(r[1], r[4], r[5], r[8]) for r in rows(page)]
+    assert got == [(1409.2, "元", "level", "2020-01..09"), (21.6, "%", "growth", "2020-01..09"),
+                   (7.8, "%", "share", "2020-01..09"), (0.9, "pp", "growth", "2020-01..09")]
+
+
+def test_rank_goes_to_the_entity_ranked_not_the_scope():
+    page = "2017年7月\n\n杭州的发明专利授权量和有效发明专利量居全国省会城市第一。"
+    assert [(r[0], r[1], r[4], r[5]) for r in rows(page)] == [("杭州市", 1.0, "名", "rank")]
+
+
+def test_country_scope_figure_and_zone_subject():
+    page = ("近日,科技部通报2016年度国家高新区评价结果,杭州高新区(滨江)在全国146个国家高新区和苏州工业园的"
+            "综合排名中首次跃升至第三名。")
+    got = [(r[0], r[1], r[5], r[8]) for r in rows(page)]
+    assert got == [("全国", 146.0, "level", "2016"), ("杭州高新区(滨江)", 3.0, "rank", "2016")]
+
+
+def test_figures_of_different_articles_do_not_bleed():
+    page = (FIXTURES / "pages" / "900_written_page.txt").read_text("utf-8")
+    by_region = {}
+    for r in extract_page(page):
+        by_region.setdefault(r.region, set()).add(r.article_id)
+    assert set(by_region) == {"宁波高新区", "嘉兴市"}
+    assert by_region["宁波高新区"].isdisjoint(by_region["嘉兴市"])
+
+
+def test_section_headings_set_the_region_of_002():
+    got = {(r.region, r.value) for r in extract_page(seed("002"))}
+    assert ("杭州高新区(滨江)", 3712.0) in got           # 高新区(滨江):跃居全国第三 section
+    assert ("杭州市", 710.0) in got                        # the city-level lead
+    assert ("杭州经开区", 10.0) in got                      # 杭州经开区:国际范儿十足 section
+
+
+def test_not_indicators():
+    page = ("2020-10-18\n\n10月17日,杭州高新区成立30周年纪念大会举行。走出了一条具有中国特色的道路。"
+            "联系电话:0571-87020963。自2011年以来,已连续推出“1+X”产业政策体系,迭代实施“5050计划”。")
+    assert rows(page) == []
+
+
+def _score(gold_dir, pred_rows, tmp_path) -> dict:
+    pred = tmp_path / "pred.csv"
+    with open(pred, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["doc", "region", "indicator", "value_base", "unit_base", "measure", "period", "target", "evidence"])
+        w.writerows(pred_rows)
+    out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--gold", str(gold_dir),
+                          "--pred", str(pred)], capture_output=True, text=True, check=True).stdout
+    print(out)
+    last = out.strip().splitlines()[-1]
+    return {k: float(v) for k, v in (kv.split("=") for kv in last.split())}
+
+
+def _pred_rows(path):
+    return [(path.name, r.region, r.indicator, r.value_base, r.unit_base, r.measure, r.period or "",
+             "yes" if r.target else "no", r.evidence)
+            for r in extract_page(path.read_text("utf-8"))]
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval not present")
+def test_written_page_scores_like_the_seeds(tmp_path):
+    scores = _score(FIXTURES / "gold", _pred_rows(FIXTURES / "pages" / "900_written_page.txt"), tmp_path)
+    assert scores["F1"] >= 0.95 and scores["strict"] >= 0.80
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval not present")
+def test_seed_gold_scores(tmp_path):
+    rows = [r for path in sorted((ROOT / "raw").glob("*.txt")) for r in _pred_rows(path)]
+    scores = _score(SHARED / "eval" / "gold", rows, tmp_path)
+    assert scores["F1"] >= 0.95 and scores["strict"] >= 0.80
