@@ -22,7 +22,7 @@ from transforms import tables as T
 from transforms.decode import decode_bytes
 from transforms.dedup import Candidate, find_duplicates
 from transforms.document import Document
-from transforms.extract import extract_document
+from transforms.extract import describe_articles, extract_document
 from transforms.periods import document_year
 from transforms.segment import assign_articles, repair_layout, split_passages
 from transforms.strip_spam import classify_lines
@@ -127,7 +127,8 @@ def extract(docs: list[Document], progress: Progress) -> list[Document]:
     out = []
     for i, d in enumerate(docs):
         if d.accepted:
-            d = replace(d, indicators=extract_document(d.passages, d.year))
+            d = replace(d, indicators=extract_document(d.passages, d.year),
+                        articles=describe_articles(d.passages))
         out.append(d)
         progress.advance("extract", i + 1)
     return out
@@ -171,6 +172,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         prev_indicators = wh.read_table(root, "indicators", T.INDICATORS)
         prev_quarantine = wh.read_table(root, "quarantine", T.QUARANTINE)
         prev_runs = wh.read_table(root, "runs", T.RUNS)
+        prev_articles = wh.read_table(root, "articles", T.ARTICLES)
         previous = dict(zip(prev_docs["doc"], prev_docs["doc_id"]))
 
         docs, unchanged = timed("ingest", ingest, raw, previous)
@@ -194,6 +196,8 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         documents = T.sort_table(_concat(T.DOCUMENTS, prev_docs[prev_docs["doc_id"].isin(keep_ids)],
                                          T.documents_frame(docs)), ["doc", "doc_id"])
         passages = T.sort_table(_concat(T.PASSAGES, kept_prev, T.passages_frame(docs)), ["doc_id", "seq"])
+        articles = T.sort_table(_concat(T.ARTICLES, prev_articles[prev_articles["doc_id"].isin(keep_ids)],
+                                        T.articles_frame(docs)), ["doc_id", "article_id"])
         old_rows = _concat(T.INDICATORS, prev_indicators, prev_quarantine.drop(columns=["failed_expectations"]))
         indicators = T.sort_table(_concat(T.INDICATORS, old_rows[old_rows["doc_id"].isin(keep_ids)],
                                           T.indicators_frame(docs, run_id)), ["doc", "passage_id", "char_start", "indicator_id"])
@@ -210,6 +214,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         }], T.RUNS))
         timed("land", land, warehouse, {
             "documents": (documents, T.DOCUMENTS), "passages": (passages, T.PASSAGES),
+            "articles": (articles, T.ARTICLES),
             "indicators": (landed, T.INDICATORS), "quarantine": (quarantine, T.QUARANTINE),
             "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS),
         }, run_id, report)

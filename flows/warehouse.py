@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-TABLES = ("documents", "passages", "indicators", "quarantine", "runs")
+TABLES = ("documents", "passages", "articles", "indicators", "quarantine", "runs")
 KEEP_VERSIONS = 2
 
 

@@ -21,6 +21,7 @@ class Document:
     year: int | None = None
     source: str | None = None
     passages: list[Passage] = field(default_factory=list)
+    articles: list[dict] = field(default_factory=list)   # article_id, headline, region, n_passages
     indicators: list = field(default_factory=list)
 
     @property

@@ -74,6 +74,7 @@ class Indicator:
     passage_seq: int
     article_id: int
     region: str | None
+    region_level: str | None   # country … zone from the gazetteer, or organization
     indicator: str
     value: float
     value_text: str
@@ -121,12 +122,17 @@ def _resolve_deictic(word: str, context_region: str | None, gaz: Gazetteer) -> s
     return None
 
 
+def place_mentions(text: str, gaz: Gazetteer) -> list:
+    """Gazetteer mentions that name a place, not part of an organisation's name."""
+    return [m for m in gaz.find(text)
+            if m.surface not in WEAK_COUNTRY_ALIASES
+            and not ORG_AFTER.match(text[m.end:m.end + 8]) and not ORG_BEFORE.search(text[:m.start])]
+
+
 def _mentions(text: str, gaz: Gazetteer, context_region: str | None) -> list[tuple[int, int, str]]:
     """Entity mentions of a text: gazetteer names, words standing for the context region
     (全市, 该区 …) and organisations opening a clause (中信银行杭州分行 …, the subject)."""
-    found = [(m.start, m.end, m.region.name) for m in gaz.find(text)
-             if m.surface not in WEAK_COUNTRY_ALIASES
-             and not ORG_AFTER.match(text[m.end:m.end + 8]) and not ORG_BEFORE.search(text[:m.start])]
+    found = [(m.start, m.end, m.region.name) for m in place_mentions(text, gaz)]
     for m in ORG_SUBJECT.finditer(text):
         start, end = m.start("org"), m.end("org")
         found = [f for f in found if not (start <= f[0] < end)]
@@ -282,9 +288,11 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         if q.start - clause_start < 4 and clause_start > sent_start:
             evidence_start = _clause_bounds(text, clause_start - 1, clause_start - 1)[0]
         previous = (q, measure)
+        region = _region_for(q, sent_start, clause_start, mentions, measure, context, text)
+        known = gaz.get(region) if region else None
         rows.append(Indicator(
-            passage_seq=p.seq, article_id=p.article_id,
-            region=_region_for(q, sent_start, clause_start, mentions, measure, context, text),
+            passage_seq=p.seq, article_id=p.article_id, region=region,
+            region_level=known.level if known else ("organization" if region else None),
             indicator=indicator, value=value, value_text=q.value_text, unit=q.unit,
             value_base=value_base, unit_base=unit_base, measure=measure, qualifier=qualifier,
             target=target, period=period, evidence=text[evidence_start:clause_end],
@@ -300,12 +308,25 @@ def article_regions(passages: list[Passage], gaz: Gazetteer) -> dict[int, str | 
     for p in passages:
         if p.removed or p.article_id in regions and regions[p.article_id]:
             continue
-        found = gaz.find(p.text)
+        found = place_mentions(p.text, gaz)
         if found:
             regions[p.article_id] = found[0].region.name
         else:
             regions.setdefault(p.article_id, None)
     return regions
+
+
+def describe_articles(passages: list[Passage], gaz: Gazetteer | None = None) -> list[dict]:
+    """One record per article: its headline (first heading lines) and the region it is about."""
+    regions = article_regions(passages, gaz or load_gazetteer())
+    articles: dict[int, dict] = {}
+    for p in passages:
+        a = articles.setdefault(p.article_id, {"article_id": p.article_id, "headline": None,
+                                               "region": regions.get(p.article_id), "n_passages": 0})
+        a["n_passages"] += 1
+        if p.heading and not p.removed and a["headline"] is None:
+            a["headline"] = p.text
+    return [articles[k] for k in sorted(articles)]
 
 
 def extract_document(passages: list[Passage], doc_year: int | None,
@@ -328,7 +349,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             context.default_period = next((c.period for c in headline_clues if c.period), None)
         if p.heading:
             # a subhead naming a region ("桐庐县:7000万元筑巢引凤") opens a section about it
-            found = gaz.find(p.text)
+            found = place_mentions(p.text, gaz)
             if found and p.text[found[0].end:found[0].end + 1] in ":：" or (found and found[0].start == 0):
                 context.region = found[0].region.name
             context.period = None

@@ -37,6 +37,7 @@ class Passage:
     char_start: int
     char_end: int
     text: str                    # simplified (joined text when a layout break was repaired)
+    original: str = ""           # the same line(s) before conversion, as the page prints them
     removed: str | None = None   # spam / boilerplate / duplicate
     rule: str | None = None
     article_id: int = 0
@@ -60,6 +61,7 @@ def split_passages(page: str, simplified: str, verdicts: list[LineVerdict]) -> l
         if text or not passages:
             passages.append(Passage(
                 seq=len(passages), char_start=offset, char_end=min(end, len(page)), text=text,
+                original=raw.strip(),
                 removed=verdict.removed, rule=verdict.rule, mojibake=bool(MOJIBAKE.search(text)),
             ))
         else:
@@ -93,6 +95,7 @@ def repair_layout(passages: list[Passage]) -> list[Passage]:
                 and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)
                 and (not prev.text[-1].isdigit() or UNIT_START.match(p.text))):
             out[-1] = replace(prev, char_end=p.char_end, text=prev.text + p.text,
+                              original=prev.original + p.original,
                               truncated=_unterminated(p.text), mojibake=prev.mojibake or p.mojibake)
             continue
         truncated = (not p.removed and len(p.text) >= CONTINUATION_MIN

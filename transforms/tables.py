@@ -17,18 +17,23 @@ from transforms.document import Document
 DOCUMENTS = pa.schema([
     ("doc_id", pa.string()), ("doc", pa.string()), ("status", pa.string()), ("reason", pa.string()),
     ("encoding", pa.string()), ("script", pa.string()), ("pub_date", pa.string()),
-    ("source", pa.string()), ("n_chars", pa.int64()),
+    ("source", pa.string()), ("n_chars", pa.int64()), ("n_mojibake", pa.int64()),
 ])
 PASSAGES = pa.schema([
     ("passage_id", pa.string()), ("doc_id", pa.string()), ("article_id", pa.int64()),
     ("seq", pa.int64()), ("text", pa.string()), ("removed", pa.string()), ("rule", pa.string()),
     ("dup_of", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()),
     ("truncated", pa.bool_()), ("mojibake", pa.bool_()), ("heading", pa.bool_()),
+    ("original", pa.string()),
+])
+ARTICLES = pa.schema([
+    ("doc_id", pa.string()), ("article_id", pa.int64()), ("headline", pa.string()),
+    ("region", pa.string()), ("n_passages", pa.int64()),
 ])
 INDICATORS = pa.schema([
     ("indicator_id", pa.string()), ("doc_id", pa.string()), ("doc", pa.string()),
     ("article_id", pa.int64()), ("passage_id", pa.string()), ("region", pa.string()),
-    ("indicator", pa.string()), ("value", pa.float64()), ("value_text", pa.string()),
+    ("region_level", pa.string()), ("indicator", pa.string()), ("value", pa.float64()), ("value_text", pa.string()),
     ("unit", pa.string()), ("value_base", pa.float64()), ("unit_base", pa.string()),
     ("measure", pa.string()), ("qualifier", pa.string()), ("target", pa.bool_()),
     ("period", pa.string()), ("evidence", pa.string()), ("char_start", pa.int64()),
@@ -67,8 +72,12 @@ def documents_frame(docs: list[Document]) -> pd.DataFrame:
     return frame([{
         "doc_id": d.doc_id, "doc": d.doc, "status": d.status, "reason": d.reason,
         "encoding": d.encoding, "script": d.script, "pub_date": d.pub_date, "source": d.source,
-        "n_chars": len(d.text or ""),
+        "n_chars": len(d.text or ""), "n_mojibake": sum(p.mojibake for p in d.passages),
     } for d in docs], DOCUMENTS)
+
+
+def articles_frame(docs: list[Document]) -> pd.DataFrame:
+    return frame([{"doc_id": d.doc_id, **a} for d in docs for a in d.articles], ARTICLES)
 
 
 def passages_frame(docs: list[Document]) -> pd.DataFrame:
@@ -81,6 +90,7 @@ def passages_frame(docs: list[Document]) -> pd.DataFrame:
                 "article_id": p.article_id, "seq": p.seq, "text": p.text, "removed": p.removed,
                 "rule": p.rule, "dup_of": dup, "char_start": p.char_start, "char_end": p.char_end,
                 "truncated": p.truncated, "mojibake": p.mojibake, "heading": p.heading,
+                "original": p.original,
             })
     return frame(rows, PASSAGES)
 
@@ -97,6 +107,7 @@ def indicators_frame(docs: list[Document], run_id: str) -> pd.DataFrame:
                 "indicator_id": indicator_id(d.doc_id, r.passage_seq, r.char_start, r.indicator, r.measure),
                 "doc_id": d.doc_id, "doc": d.doc, "article_id": r.article_id,
                 "passage_id": passage_id(d.doc_id, r.passage_seq), "region": r.region,
+                "region_level": r.region_level,
                 "indicator": r.indicator, "value": r.value, "value_text": r.value_text, "unit": r.unit,
                 "value_base": r.value_base, "unit_base": r.unit_base, "measure": r.measure,
                 "qualifier": r.qualifier, "target": r.target, "period": r.period,
