@@ -25,6 +25,8 @@ CLAUSE_BREAK = re.compile(r"[,，:：、;；。！？!?]")
 GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)")
 DECLINE_CUE = re.compile(r"(下降|减少|下跌|降幅|回落|下滑|缩减|降低)")
 SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|覆盖率|推进率|渗透率|普及率|达标率|一半)")
+COMPARISON_ONLY = re.compile(r"(较|比|同比|环比)?(上年|去年|上月|年初)?(同期)?(分别)?"
+                             r"(增长|增速|增幅|提高|提升|增加|下降|减少|上涨|下跌)?")
 AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月)[^,，。；]{0,6}(增加|减少|增长|下降)$")
 # 将 + a verb is a plan; 将 + a number is the 把-construction (将2.25亿元资金用于…), 即将 is "about to".
 TARGET_CUE = re.compile(r"(力争|目标|计划|规划|预计|争取|确保|拟|(?<!即)将(?![\d一二三四五六七八九十百千万两]))")
@@ -204,8 +206,8 @@ def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, las
             head = LEADING_NOISE.sub("", VERB_TAIL.sub("", prefix.strip()))
             tail = HAN_TAIL.search(head)
             name = tail.group(0) if tail else ""
-    if measure == "growth" and (not name or GROWTH_CUE.fullmatch(name)) and last_level:
-        name = last_level
+    if measure == "growth" and (not name or COMPARISON_ONLY.fullmatch(name)) and last_level:
+        name = last_level   # 增长4.0% / 较上年同期增长4.0% after a level: the growth of that level
     if measure == "growth" and name and not name.endswith(("增速", "增长", "增加额")):
         name += "增速" if q.kind in ("percent", "pp") else "增加额"
     if measure == "rank" and name and not name.endswith("排名"):
