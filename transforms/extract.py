@@ -54,8 +54,9 @@ ORG_SUBJECT = re.compile(
 # Passages opening with these words speak of the period of the passage before them.
 CARRY_OPENERS = re.compile(r"^(目前|同期|截至目前|本次|此次)")
 VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|总计|合计|"
-                       r"分别|同比|增长|了|已|在|至|到|的|和|及|与|新增|其中)+$")
-LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|全市|全省|全区|该区|当地|目前|已|共|累计|新增)+")
+                       r"分别|同比|增长|了|已|在|至|到|的|和|及|与|新增|其中|即将|首次|均|都|以|居|位居|位列|列)+$")
+LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|同期|全市|全省|全区|该区|当地|目前|通过|实现|完成|达到|拥有|共有|"
+                           r"已有|培育|引进|已|共|累计|亿元|万元|元|家|个|项|件|人)+")
 HAN_TAIL = re.compile(r"[\u4e00-\u9fffA-Za-z&]{2,14}$")
 COUNTED_NOUN = re.compile(r"^[\u4e00-\u9fff“”]{2,10}")
 # Durations in years or months (五年建设, 接下来的2个月) are plans or spans, not measurements.
@@ -191,10 +192,25 @@ def _measure(q: Quantity, prefix: str) -> str:
     return "growth" if AMOUNT_CHANGE.search(prefix) else "level"
 
 
-def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, last_level: str | None) -> str:
-    prefix = text[clause_start:q.start]
-    known = match_indicator(prefix)
-    if known is not None:
+def _noun_phrase(prefix: str, gaz: Gazetteer) -> str:
+    """The words naming what the number measures: the Han run before the number, without
+    the verbs and qualifiers in front of it or the place it opens with."""
+    head = LEADING_NOISE.sub("", VERB_TAIL.sub("", prefix.strip().replace("“", "").replace("”", "")))
+    tail = HAN_TAIL.search(head)
+    phrase = tail.group(0) if tail else ""
+    places = place_mentions(phrase, gaz)
+    if places and places[0].start == 0:
+        phrase = phrase[places[0].end:]
+    return LEADING_NOISE.sub("", phrase)
+
+
+def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, last_level: str | None,
+                    gaz: Gazetteer) -> str:
+    """A canonical name when the words before the figure are exactly one of its synonyms;
+    else those words themselves (市级以上科技孵化器 and 国家级孵化器 stay two indicators)."""
+    phrase = _noun_phrase(text[clause_start:q.start], gaz)
+    known = match_indicator(phrase) if phrase else None
+    if known is not None and phrase in (known.name, *known.synonyms):
         name = known.name
     else:
         name = ""
@@ -202,10 +218,10 @@ def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, las
             noun = COUNTED_NOUN.match(text[q.end:])
             if noun:
                 name = noun.group(0).strip("“”") + "数量"
-        if not name:
-            head = LEADING_NOISE.sub("", VERB_TAIL.sub("", prefix.strip()))
-            tail = HAN_TAIL.search(head)
-            name = tail.group(0) if tail else ""
+        if not name and phrase:
+            name = phrase if not (q.unit_base in COUNT_UNITS) or phrase.endswith(("数", "量")) else phrase + "数量"
+    if last_level and name in ("出口", "进口", "出口总值", "进口总值") and "进出口" in last_level:
+        name = last_level.replace("进出口", name[:2])   # 跨境电商进出口…其中出口: 跨境电商出口
     if measure == "growth" and (not name or COMPARISON_ONLY.fullmatch(name)) and last_level:
         name = last_level   # 增长4.0% / 较上年同期增长4.0% after a level: the growth of that level
     if measure == "growth" and name and not name.endswith(("增速", "增长", "增加额")):
@@ -283,7 +299,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         qualifier = q.qualifier
         if qualifier == "达" and text[max(0, q.start - 4):q.start].startswith("即将"):
             qualifier = "近"   # 即将达到57家: not yet reached
-        indicator = _indicator_name(q, text, clause_start, measure, last_level)
+        indicator = _indicator_name(q, text, clause_start, measure, last_level, gaz)
         if measure == "level":
             last_level = indicator
         evidence_start = clause_start
