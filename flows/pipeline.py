@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import warehouse as wh
@@ -218,10 +219,22 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
             "indicators": (landed, T.INDICATORS), "quarantine": (quarantine, T.QUARANTINE),
             "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS),
         }, run_id, report)
+    _publish_report(report, quarantine)
     summary = {"run_id": run_id, "counts": counts, "timings": timings,
                "validation": report, "warehouse": str(root)}
     logger.info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
     return summary
+
+
+def _publish_report(validation: dict, quarantine: pd.DataFrame) -> None:
+    """The data-quality summary as a markdown artifact of the run, the quarantine sample as a table."""
+    from flows.report import report_markdown, worst_quarantined
+    sample = worst_quarantined(quarantine, limit=20)
+    create_markdown_artifact(report_markdown(validation, sample), key="gaoxin-data-quality",
+                             description="Validation of this run")
+    if sample:
+        create_table_artifact([{k: str(v) for k, v in row.items()} for row in sample],
+                              key="gaoxin-quarantine-sample", description="Worst quarantined rows")
 
 
 def _concat(schema, *frames: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from flows import warehouse as wh
 
 VALIDATION_FILE = "validation.json"
@@ -33,17 +35,23 @@ def report_markdown(validation: dict, quarantine_sample: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def quarantine_sample(warehouse: Path, limit: int = 10) -> list[dict]:
-    con = wh.connect(warehouse)
-    try:
-        df = con.execute(
-            "select doc, region, indicator, value, unit, failed_expectations, evidence from quarantine "
-            "order by length(failed_expectations) - length(replace(failed_expectations, ';', '')) desc, "
-            f"doc, indicator limit {int(limit)}").df()
-    finally:
-        con.close()
-    return df.to_dict("records")
+SAMPLE_COLUMNS = ["doc", "region", "indicator", "value", "unit", "failed_expectations", "evidence"]
+
+
+def worst_quarantined(quarantine: pd.DataFrame, limit: int = 10) -> list[dict]:
+    """Rows that failed the most expectations first."""
+    if quarantine.empty:
+        return []
+    n_failed = quarantine["failed_expectations"].str.count(";") + 1
+    worst = quarantine.assign(_n=n_failed).sort_values(["_n", "doc", "indicator"], ascending=[False, True, True],
+                                                       kind="mergesort")
+    return worst[SAMPLE_COLUMNS].head(limit).to_dict("records")
 
 
 def report_text(warehouse: Path) -> str:
-    return report_markdown(load_validation(warehouse), quarantine_sample(warehouse))
+    con = wh.connect(warehouse)
+    try:
+        quarantine = con.execute("select * from quarantine").df()
+    finally:
+        con.close()
+    return report_markdown(load_validation(warehouse), worst_quarantined(quarantine))

@@ -271,6 +271,15 @@ def parse_number(s: str) -> float | None:
 # --------------------------------------------------------------------------- regex
 
 
+def known_unit_bases() -> list[str]:
+    """Every unit_base the grammar can emit (the expectations check rows against it)."""
+    bases = {base for base, _, _ in UNITS.values() if base}
+    bases |= set(COUNTED_NOUNS.values()) | set(HEAD_NOUNS.values()) | {"名"}
+    money = {UNITS[m][0] for m in MONEY}
+    bases |= {f"{m}/{per}" for m in money for per in PER_UNITS}
+    return sorted(bases)
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
