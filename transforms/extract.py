@@ -13,10 +13,10 @@ is given, from general rules over the article's context:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from transforms.gazetteer import Gazetteer, load_gazetteer, match_indicator
-from transforms.periods import Clue, find_clues
+from transforms.periods import CLUE, Clue, find_clues
 from transforms.quantities import Quantity, find_quantities
 from transforms.segment import Passage
 
@@ -65,6 +65,7 @@ DURATION_UNITS = {"年", "月"}
 ABSTRACT_NOUN = re.compile(r"^[“”\"]?(意识|关键词|生态|要素|队伍|维度|方面|愿景|理念|原则|思路|目标|任务|环节|"
                            r"嘉年华|意见|重点|特点|优势|作用|机制|体系|功能|步|点|字|名干部|个一百|结合|统一|转变|坚持)")
 CHINESE_NUMERAL = re.compile(r"^[一二两三四五六七八九十百千万]+$")
+RESPECTIVELY = re.compile("分别")
 TITLE = re.compile(r"《[^》]{0,80}》")
 LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 # Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
@@ -198,6 +199,8 @@ def _noun_phrase(prefix: str, gaz: Gazetteer) -> str:
     head = LEADING_NOISE.sub("", VERB_TAIL.sub("", prefix.strip().replace("“", "").replace("”", "")))
     tail = HAN_TAIL.search(head)
     phrase = tail.group(0) if tail else ""
+    # dates, places and 全区-like words in front say where and when, not what
+    phrase = DEICTIC_RE.sub("", CLUE.sub("", phrase))
     places = place_mentions(phrase, gaz)
     if places and places[0].start == 0:
         phrase = phrase[places[0].end:]
@@ -205,7 +208,7 @@ def _noun_phrase(prefix: str, gaz: Gazetteer) -> str:
 
 
 def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, last_level: str | None,
-                    gaz: Gazetteer) -> str:
+                    trade_total: str | None, gaz: Gazetteer) -> str:
     """A canonical name when the words before the figure are exactly one of its synonyms;
     else those words themselves (市级以上科技孵化器 and 国家级孵化器 stay two indicators)."""
     phrase = _noun_phrase(text[clause_start:q.start], gaz)
@@ -220,12 +223,16 @@ def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, las
                 name = noun.group(0).strip("“”") + "数量"
         if not name and phrase:
             name = phrase if not (q.unit_base in COUNT_UNITS) or phrase.endswith(("数", "量")) else phrase + "数量"
-    if last_level and name in ("出口", "进口", "出口总值", "进口总值") and "进出口" in last_level:
-        name = last_level.replace("进出口", name[:2])   # 跨境电商进出口…其中出口: 跨境电商出口
+    if trade_total and name in ("出口", "进口", "出口总值", "进口总值"):
+        name = trade_total.replace("进出口", name[:2])   # 跨境电商进出口…其中出口, 进口: 跨境电商出口, 跨境电商进口
     if measure == "growth" and (not name or COMPARISON_ONLY.fullmatch(name)) and last_level:
         name = last_level   # 增长4.0% / 较上年同期增长4.0% after a level: the growth of that level
     if measure == "growth" and name and not name.endswith(("增速", "增长", "增加额")):
         name += "增速" if q.kind in ("percent", "pp") else "增加额"
+    if measure == "share" and name.startswith("占") and last_level:
+        name = last_level + name + ("" if name.endswith(("比重", "比例")) else "比重")
+    if measure == "rank" and last_level and (not name or RANK_VERB.match(name) or name.endswith("数量")):
+        name = last_level   # 384.8亿元,位居杭州市第一: the rank of that figure
     if measure == "rank" and name and not name.endswith("排名"):
         name += "排名"
     return name or "未命名指标"
@@ -270,7 +277,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         return []
     mentions = _mentions(text, gaz, context.region)
     sentences = _sentences(text)
-    rows, last_level, previous = [], None, None
+    rows, last_level, trade_total, previous = [], None, None, None
     masked = TITLE.sub(lambda m: "□" * len(m.group(0)), text)   # 《…十三五规划》 is a name, not a clue
     clues = find_clues(masked, doc_year)
     for q in quantities:
@@ -299,9 +306,11 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         qualifier = q.qualifier
         if qualifier == "达" and text[max(0, q.start - 4):q.start].startswith("即将"):
             qualifier = "近"   # 即将达到57家: not yet reached
-        indicator = _indicator_name(q, text, clause_start, measure, last_level, gaz)
+        indicator = _indicator_name(q, text, clause_start, measure, last_level, trade_total, gaz)
         if measure == "level":
             last_level = indicator
+            if "进出口" in indicator:
+                trade_total = indicator
         evidence_start = clause_start
         if q.start - clause_start < 4 and clause_start > sent_start:
             evidence_start = _clause_bounds(text, clause_start - 1, clause_start - 1)[0]
@@ -317,7 +326,22 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
             char_start=q.start, char_end=q.end,
         ))
     context.period = clues[-1].period if clues else inherited
-    return rows
+    return _pair_respectively(rows, text, sentences)
+
+
+def _pair_respectively(rows: list[Indicator], text: str, sentences: list[tuple[int, int]]) -> list[Indicator]:
+    """分别增长37.2%、97.0%和33.3% after three levels: the k-th growth is the k-th level's."""
+    out = list(rows)
+    for s, e in sentences:
+        in_sentence = [i for i, r in enumerate(out) if s <= r.char_start < e]
+        levels = [out[i].indicator for i in in_sentence if out[i].measure == "level"]
+        for m in RESPECTIVELY.finditer(text, s, e):
+            run = [i for i in in_sentence if out[i].char_start > m.end() and out[i].measure == "growth"
+                   and out[i].char_start - m.end() < 40]
+            if len(run) >= 2 and len(levels) >= len(run):
+                for i, name in zip(run, levels[-len(run):]):
+                    out[i] = replace(out[i], indicator=name + "增速")
+    return out
 
 
 def article_regions(passages: list[Passage], gaz: Gazetteer) -> dict[int, str | None]:
