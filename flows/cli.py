@@ -15,7 +15,8 @@ EXIT_OK, EXIT_FAILED, EXIT_EXPECTATIONS = 0, 1, 2
 def _quiet_shutdown_noise() -> None:
     """Harmless shutdown chatter of the embedded API is not for users to learn to ignore."""
     class DropNoise(logging.Filter):
-        NOISE = ("Error flushing events", "EventsWorker", "telemetry", "Telemetry")
+        NOISE = ("Error flushing events", "EventsWorker", "telemetry", "Telemetry",
+                 "temporary server", "docs.prefect.io/v3/concepts/server")
 
         def filter(self, record: logging.LogRecord) -> bool:
             msg = record.getMessage()
