@@ -107,7 +107,7 @@ def segment(docs: list[Document], progress: Progress) -> list[Document]:
 def deduplicate(docs: list[Document], prior: list[tuple[str, str, str]]) -> list[Document]:
     """Within pages, across pages and against passages landed by earlier runs."""
     candidates = [Candidate(T.passage_id(d.doc_id, p.seq), d.doc_id, p.text)
-                  for d in docs if d.accepted for p in d.passages if not p.removed and not p.heading]
+                  for d in docs if d.accepted for p in d.passages if not p.removed]
     dup_of = find_duplicates(candidates, [Candidate(*row) for row in prior])
     out = []
     for d in docs:
@@ -186,7 +186,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
 
         keep_ids = set(prev_docs.loc[prev_docs["doc"].isin(unchanged), "doc_id"])
         kept_prev = prev_passages[prev_passages["doc_id"].isin(keep_ids)]
-        prior = kept_prev[kept_prev["removed"].isna() & ~kept_prev["heading"]]
+        prior = kept_prev[kept_prev["removed"].isna()]
         docs = timed("deduplicate", deduplicate, docs,
                      list(zip(prior["passage_id"], prior["doc_id"], prior["text"])))
         docs = timed("extract", extract, docs, bar)

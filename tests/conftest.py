@@ -38,7 +38,7 @@ def clean_page(page: str, doc_id: str = "d"):
     simplified = to_simplified(page)
     passages = assign_articles(repair_layout(split_passages(page, simplified, classify_lines(simplified.split("\n")))))
     dup = find_duplicates([Candidate(f"{doc_id}-{p.seq}", doc_id, p.text)
-                           for p in passages if not p.removed and not p.heading])
+                           for p in passages if not p.removed])
     return [replace(p, removed="duplicate", dup_of=int(dup[f"{doc_id}-{p.seq}"].rsplit("-", 1)[1]))
             if f"{doc_id}-{p.seq}" in dup else p for p in passages]
 

@@ -92,3 +92,35 @@ def test_near_duplicate_across_pages_and_against_earlier_runs():
          "规模以上工业增加值384.8亿元,位居杭州市第一。")
     b = a.replace("位居杭州市第一", "位居全市第一")
     assert find_duplicates([Candidate("new-1", "new", b)], prior=[Candidate("old-7", "old", a)]) == {"new-1": "old-7"}
+
+
+def test_a_page_of_only_spam_is_removed_line_by_line():
+    page = ("五月丁香五月丁香激情,一级亚洲精品视频在线,东京热av一区二区不卡\n\n"
+            "国产精品,日韩无码,激情视频在线播放\n亚洲精品网站在线播放,久久伊人\n")
+    passages = clean(page)
+    assert [p.removed for p in passages] == ["spam", "spam", "spam"]
+    assert [p.rule for p in passages] == ["spam_lexicon"] * 3
+
+
+def test_traditional_page_with_taiwan_phrasing_converts_and_keeps_its_figures():
+    page = "新竹科學園區去年營業額達新臺幣1.2萬億元,軟體與網路產業就業人數成長5.3%。\n"
+    passages = clean(page)
+    assert passages[0].text == "新竹科学园区去年营业额达新台币1.2万亿元,软体与网路产业就业人数成长5.3%。"
+    assert passages[0].original == page.strip()
+
+
+def test_a_fragment_of_a_passage_is_a_duplicate_of_the_whole():
+    whole = "截至2021年12月,当地面向人工智能、生命健康等各行业举办产业链协同创新活动共6场,筛选并邀请企业154家,促成合作42项。"
+    page = f"{whole[:30]}\n\n{whole}\n\n{whole[30:]}\n\n42项\n"
+    passages = clean(page)
+    kept = [p for p in passages if not p.removed]
+    assert [p.text for p in kept] == [whole]
+    assert [(p.removed, p.dup_of) for p in passages if p.removed] == [("duplicate", kept[0].seq)] * 3
+
+
+def test_ad_block_with_phone_numbers_is_boilerplate_but_articles_are_not():
+    page = ("本报讯 今年上半年,全市新增科技型中小企业520家。\n\n"
+            "联合推出\n高新企业 信用贷款\n联系电话:\n0571-87020963, 81396317\n详情手机扫描二维码\n")
+    passages = clean(page)
+    assert passages[0].removed is None
+    assert {p.rule for p in passages[1:]} == {"contact_block"}
