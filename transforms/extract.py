@@ -28,8 +28,15 @@ SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|覆盖率|推进率|�
 COMPARISON_ONLY = re.compile(r"(较|比|同比|环比)?(上年|去年|上月|年初)?(同期)?(分别)?"
                              r"(增长|增速|增幅|提高|提升|增加|下降|减少|上涨|下跌)?")
 AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月)[^,，。；]{0,6}(增加|减少|增长|下降)$")
-# 将 + a verb is a plan; 将 + a number is the 把-construction (将2.25亿元资金用于…), 即将 is "about to".
-TARGET_CUE = re.compile(r"(力争|目标|计划|规划|预计|争取|确保|拟|(?<!即)将(?![\d一二三四五六七八九十百千万两]))")
+# 将/计划/规划 are plan words only before a verb of what is to be done (将在…, 计划引进…);
+# 将 + a noun or number is the 把-construction (将原住建…事项划转, 将2.25亿元资金用于…),
+# 即将 is "about to", and a 计划 that already happened (大科学计划实现了) is a programme.
+_PLAN_VERBS = ("在|于|有|会|要|进一步|加快|继续|持续|建设|建成|打造|推进|实现|举办|达到|达|突破|新增|形成|投入|"
+               "开展|启动|重点|全面|全力|全链|着力|成为|围绕|聚焦|以|从|通过|引进|投资|完成|开工|新建|"
+               "培育|设立|成立|组建|推出|发布|出台|提供|支持|带动|吸引|安排|筹集|争创|创建|实施|还|再|超过|"
+               "落地|布局|扩大|提升|提高|增加|深化|探索|构建|到|用|每年|力争|确保")
+TARGET_CUE = re.compile(rf"(力争|目标|预计|争取|确保|拟|(?<!即)将(?=(?:{_PLAN_VERBS})(?!了))|"
+                        rf"(?:计划|规划)(?=(?:{_PLAN_VERBS})(?!了)))")
 RANK_VERB = re.compile(r"(居|位居|位列|列|跃居|跃升至|跃升|排名|排在|名列)")
 # A place name inside an organisation's name (浙江省科学技术厅, 北京航空航天大学杭州创新研究院,
 # 衢州学院) names the organisation, not the entity a figure describes.
@@ -42,6 +49,7 @@ DEICTIC = {"全市": "city", "本市": "city", "全省": "province", "本省": "
 DEICTIC_RE = re.compile("|".join(sorted(DEICTIC, key=len, reverse=True)))
 # "中国" is mostly part of a word (其中国家级, 中国工商银行): only 全国/我国 name the country.
 WEAK_COUNTRY_ALIASES = {"中国", "国内"}
+COUNT_AFTER = re.compile(r"(共有|共|有|已有)?[\d一二两三四五六七八九十百千万]")
 # Scope words: 全国169个国家级高新区 is a figure of the country, but the country is not
 # the subject of the sentence around it.
 SCOPE_REGIONS = {"全国"}
@@ -58,7 +66,8 @@ VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有
 LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|同期|全市|全省|全区|该区|当地|目前|通过|实现|完成|达到|拥有|共有|"
                            r"已有|培育|引进|已|共|累计|亿元|万元|元|家|个|项|件|人)+")
 HAN_TAIL = re.compile(r"[\u4e00-\u9fffA-Za-z&]{2,14}$")
-COUNTED_NOUN = re.compile(r"^[\u4e00-\u9fff“”]{2,10}")
+# What a count counts: the words after the unit up to a function word or punctuation.
+COUNTED_NOUN = re.compile(r"^[“”]?([\u4e00-\u9fff]{2,10}?)(?=[中的在和与及、,，。；;:：(（”]|进行|参加|获得|得到|提供|实现|完成|$)")
 # Durations in years or months (五年建设, 接下来的2个月) are plans or spans, not measurements.
 DURATION_UNITS = {"年", "月"}
 # Rhetoric counts things that are not countable facts: 强化四个意识, 两个关键词, 三个要素.
@@ -127,9 +136,12 @@ def _resolve_deictic(word: str, context_region: str | None, gaz: Gazetteer) -> s
 
 
 def place_mentions(text: str, gaz: Gazetteer) -> list:
-    """Gazetteer mentions that name a place, not part of an organisation's name."""
+    """Gazetteer mentions that name a place, not part of an organisation's name. The
+    country counts only in front of a figure (全国169个国家级高新区): 全国重点实验室,
+    全国标杆 are categories, 居全国第一 a ranking scope."""
     return [m for m in gaz.find(text)
             if m.surface not in WEAK_COUNTRY_ALIASES
+            and not (m.region.level == "country" and not COUNT_AFTER.match(text, m.end))
             and not ORG_AFTER.match(text[m.end:m.end + 8]) and not ORG_BEFORE.search(text[:m.start])]
 
 
@@ -220,7 +232,7 @@ def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, las
         if q.unit_base in COUNT_UNITS or q.unit.endswith(tuple(COUNT_UNITS)):
             noun = COUNTED_NOUN.match(text[q.end:])
             if noun:
-                name = noun.group(0).strip("“”") + "数量"
+                name = noun.group(1) + "数量"
         if not name and phrase:
             name = phrase if not (q.unit_base in COUNT_UNITS) or phrase.endswith(("数", "量")) else phrase + "数量"
     if trade_total and name in ("出口", "进口", "出口总值", "进口总值"):
