@@ -58,7 +58,8 @@ def decode(docs: list[Document], progress: Progress) -> list[Document]:
         if result.text is None:
             out.append(replace(d, raw=None, status="rejected", reason=result.reason))
         else:
-            out.append(replace(d, raw=None, encoding=result.encoding, text=normalize_text(result.text)))
+            text = normalize_text(result.text)
+            out.append(replace(d, raw=None, encoding=result.encoding, text=text, n_chars=len(text)))
         progress.advance("decode", i + 1)
     return out
 
@@ -97,7 +98,8 @@ def segment(docs: list[Document], progress: Progress) -> list[Document]:
     out = []
     for i, d in enumerate(docs):
         if d.accepted:
-            d = replace(d, passages=assign_articles(repair_layout(d.passages)))
+            # the passages now hold every line (original and simplified): free the page copies
+            d = replace(d, passages=assign_articles(repair_layout(d.passages)), text=None, simplified=None)
         out.append(d)
         progress.advance("segment", i + 1)
     return out

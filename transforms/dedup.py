@@ -23,7 +23,9 @@ NUM_PERM = 64
 LSH_BANDS = 16            # 16 bands of 4 rows: candidates from Jaccard ~0.5 up, confirmed exactly
 NEAR_THRESHOLD = 0.8
 MIN_NEAR_CHARS = 30       # shorter passages are compared exactly only
-MIN_FRAGMENT_CHARS = 8    # shorter fragments only when they hold a figure (e.g. a stray "42项")
+MIN_FRAGMENT_CHARS = 20   # shorter fragments only when they hold a figure (a stray "42项"):
+                          # a headline repeating words of its article is no duplicate
+MIN_EXACT_CHARS = 8       # a repeated byline ("张亮") is no duplicate either
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) ->
         if c.passage_id in dup_of:
             continue
         key = content_key(c.text)
-        if not key:
+        if len(key) < MIN_EXACT_CHARS and not NUMBER.search(key):
             continue
         first = exact.get(xxhash.xxh64_hexdigest(key.encode()))
         sketch = None

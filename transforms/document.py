@@ -14,8 +14,9 @@ class Document:
     status: str = "ok"              # ok / rejected
     reason: str | None = None
     encoding: str | None = None
-    text: str | None = None         # decoded and normalized page
-    simplified: str | None = None
+    text: str | None = None         # decoded and normalized page (dropped once split into passages)
+    n_chars: int = 0
+    simplified: str | None = None   # likewise
     script: str | None = None
     pub_date: str | None = None
     year: int | None = None

@@ -72,7 +72,7 @@ def documents_frame(docs: list[Document]) -> pd.DataFrame:
     return frame([{
         "doc_id": d.doc_id, "doc": d.doc, "status": d.status, "reason": d.reason,
         "encoding": d.encoding, "script": d.script, "pub_date": d.pub_date, "source": d.source,
-        "n_chars": len(d.text or ""), "n_mojibake": sum(p.mojibake for p in d.passages),
+        "n_chars": d.n_chars, "n_mojibake": sum(p.mojibake for p in d.passages),
     } for d in docs], DOCUMENTS)
 
 
