@@ -47,11 +47,14 @@ def format_summary(summary: dict) -> str:
 
 def cmd_run(args) -> int:
     from flows import warehouse as wh
-    from flows.pipeline import gaoxin_flow
+    from flows.pipeline import gaoxin_flow, with_dask
     _quiet_shutdown_noise()
+    flow_fn = gaoxin_flow
+    if args.dask_workers or args.dask_address:
+        flow_fn = with_dask(args.dask_workers or 2, args.dask_address)
     try:
-        summary = gaoxin_flow(raw=str(args.raw), warehouse=str(args.warehouse),
-                              progress=sys.stderr.isatty())
+        summary = flow_fn(raw=str(args.raw), warehouse=str(args.warehouse),
+                          progress=sys.stderr.isatty())
     except wh.WarehouseBusy as e:
         print(f"gaoxin: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -110,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", type=Path, default=Path("raw"))
     run.add_argument("--warehouse", type=Path, default=Path("warehouse"))
     run.add_argument("--strict", action="store_true", help="exit 2 when any expectation failed")
+    run.add_argument("--dask-workers", type=int, default=0,
+                     help="run page-wise stages on a local Dask cluster of N worker processes")
+    run.add_argument("--dask-address", default=None,
+                     help="run page-wise stages on the Dask scheduler at this address (tcp://host:8786)")
     run.set_defaults(fn=cmd_run)
     query = sub.add_parser("query", help="run SQL on the warehouse")
     query.add_argument("sql")

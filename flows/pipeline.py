@@ -1,7 +1,9 @@
-"""The gaoxin flow: one Prefect task per stage over the whole batch of documents.
+"""The gaoxin flow: one Prefect task per stage over a batch of documents.
 
-Stages run over the batch (never a task per document: each task run costs Prefect
-bookkeeping). Tasks only wire transforms together, log and do I/O.
+Page-wise stages are mapped over chunks of documents (never a task per document: each
+task run costs Prefect bookkeeping), so that a Dask task runner can spread the chunks
+over workers; deduplication, validation and landing see the whole batch. Tasks only
+wire transforms together, log and do I/O.
 """
 from __future__ import annotations
 
@@ -51,23 +53,22 @@ def ingest(raw_dir: str, previous: dict[str, str]) -> tuple[list[Document], list
 
 
 @stage(name="decode")
-def decode(docs: list[Document], progress: Progress) -> list[Document]:
+def decode(docs: list[Document]) -> list[Document]:
     out = []
-    for i, d in enumerate(docs):
+    for d in docs:
         result = decode_bytes(d.raw)
         if result.text is None:
             out.append(replace(d, raw=None, status="rejected", reason=result.reason))
         else:
             text = normalize_text(result.text)
             out.append(replace(d, raw=None, encoding=result.encoding, text=text, n_chars=len(text)))
-        progress.advance("decode", i + 1)
     return out
 
 
 @stage(name="to_simplified")
-def convert(docs: list[Document], progress: Progress) -> list[Document]:
+def convert(docs: list[Document]) -> list[Document]:
     out = []
-    for i, d in enumerate(docs):
+    for d in docs:
         if d.accepted:
             simplified = to_simplified(d.text)
             if len(simplified) != len(d.text):
@@ -77,31 +78,28 @@ def convert(docs: list[Document], progress: Progress) -> list[Document]:
             d = replace(d, simplified=simplified, script=detect_script(d.text, simplified),
                         year=year, pub_date=pub_date)
         out.append(d)
-        progress.advance("to_simplified", i + 1)
     return out
 
 
 @stage(name="strip_spam")
-def strip_spam(docs: list[Document], progress: Progress) -> list[Document]:
+def strip_spam(docs: list[Document]) -> list[Document]:
     out = []
-    for i, d in enumerate(docs):
+    for d in docs:
         if d.accepted:
             lines = d.simplified.split("\n")
             d = replace(d, passages=split_passages(d.text, d.simplified, classify_lines(lines)))
         out.append(d)
-        progress.advance("strip_spam", i + 1)
     return out
 
 
 @stage(name="segment")
-def segment(docs: list[Document], progress: Progress) -> list[Document]:
+def segment(docs: list[Document]) -> list[Document]:
     out = []
-    for i, d in enumerate(docs):
+    for d in docs:
         if d.accepted:
             # the passages now hold every line (original and simplified): free the page copies
             d = replace(d, passages=assign_articles(repair_layout(d.passages)), text=None, simplified=None)
         out.append(d)
-        progress.advance("segment", i + 1)
     return out
 
 
@@ -126,14 +124,13 @@ def deduplicate(docs: list[Document], prior: list[tuple[str, str, str]]) -> list
 
 
 @stage(name="extract")
-def extract(docs: list[Document], progress: Progress) -> list[Document]:
+def extract(docs: list[Document]) -> list[Document]:
     out = []
-    for i, d in enumerate(docs):
+    for d in docs:
         if d.accepted:
             d = replace(d, indicators=extract_document(d.passages, d.year),
                         articles=describe_articles(d.passages))
         out.append(d)
-        progress.advance("extract", i + 1)
     return out
 
 
@@ -154,9 +151,13 @@ def land(warehouse: str, frames: dict, run_id: str, validation: dict) -> str:
     return str(path)
 
 
+CHUNK_SIZE = 200   # documents per task run of a page-wise stage
+
+
 @flow(name="gaoxin", log_prints=False)
-def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool = False) -> dict:
-    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage."""
+def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool = False,
+                chunk_size: int = CHUNK_SIZE) -> dict:
+    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage (and chunk)."""
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
     timings: dict[str, float] = {}
@@ -168,6 +169,19 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         result = fn(*args, **kwargs)
         timings[name] = round(time.perf_counter() - t0, 3)
         return result
+
+    def mapped(name, stage_task, docs: list[Document]) -> list[Document]:
+        """Run a page-wise stage over chunks (in order: the output is deterministic)."""
+        t0 = time.perf_counter()
+        chunks = [docs[i:i + chunk_size] for i in range(0, len(docs), chunk_size)]
+        out, done = [], 0
+        for future in stage_task.map(chunks):
+            chunk = future.result()
+            out.extend(chunk)
+            done += len(chunk)
+            bar.advance(name, done)
+        timings[name] = round(time.perf_counter() - t0, 3)
+        return out
 
     with wh.exclusive(root):
         prev_docs = wh.read_table(root, "documents", T.DOCUMENTS)
@@ -181,17 +195,17 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         docs, unchanged = timed("ingest", ingest, raw, previous)
         logger.info("ingest: %d new or changed, %d unchanged", len(docs), len(unchanged))
         bar.start(len(docs))
-        docs = timed("decode", decode, docs, bar)
-        docs = timed("to_simplified", convert, docs, bar)
-        docs = timed("strip_spam", strip_spam, docs, bar)
-        docs = timed("segment", segment, docs, bar)
+        docs = mapped("decode", decode, docs)
+        docs = mapped("to_simplified", convert, docs)
+        docs = mapped("strip_spam", strip_spam, docs)
+        docs = mapped("segment", segment, docs)
 
         keep_ids = set(prev_docs.loc[prev_docs["doc"].isin(unchanged), "doc_id"])
         kept_prev = prev_passages[prev_passages["doc_id"].isin(keep_ids)]
         prior = kept_prev[kept_prev["removed"].isna()]
         docs = timed("deduplicate", deduplicate, docs,
                      list(zip(prior["passage_id"], prior["doc_id"], prior["text"])))
-        docs = timed("extract", extract, docs, bar)
+        docs = mapped("extract", extract, docs)
         bar.stop()
 
         all_doc_ids = sorted(keep_ids | {d.doc_id for d in docs})
@@ -226,6 +240,33 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
                "validation": report, "warehouse": str(root)}
     logger.info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
     return summary
+
+
+def _share_embedded_api() -> None:
+    """Dask workers are other processes: without an API URL each would start an embedded
+    Prefect server of its own. Start the embedded one here and point them all at it."""
+    import os
+
+    from prefect.settings import PREFECT_API_URL
+    if PREFECT_API_URL.value() or os.environ.get("PREFECT_API_URL"):
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    server = SubprocessASGIServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+
+
+def with_dask(workers: int = 2, address: str | None = None):
+    """The flow on a Dask cluster: a local one of `workers` processes, or the scheduler at
+    `address` (tcp://host:8786). Page-wise chunks then run on the workers."""
+    from prefect_dask import DaskTaskRunner
+    _share_embedded_api()
+    if address:
+        runner = DaskTaskRunner(address=address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                                "processes": True, "dashboard_address": None})
+    return gaoxin_flow.with_options(task_runner=runner)
 
 
 def _publish_report(validation: dict, quarantine: pd.DataFrame) -> None:

@@ -23,7 +23,3 @@ class Progress:
         if self.enabled and self.total:
             sys.stderr.write("\r" + " " * 70 + "\r")
             sys.stderr.flush()
-
-    def __getstate__(self):
-        # tasks may be pickled: a progress bar is only meaningful in this process
-        return {"enabled": self.enabled, "total": self.total}
