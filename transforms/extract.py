@@ -40,7 +40,7 @@ TARGET_CUE = re.compile(rf"(力争|目标|预计|争取|确保|拟|(?<!即)将(?
 RANK_VERB = re.compile(r"(居|位居|位列|列|跃居|跃升至|跃升|排名|排在|名列)")
 # A place name inside an organisation's name (浙江省科学技术厅, 北京航空航天大学杭州创新研究院,
 # 衢州学院) names the organisation, not the entity a figure describes.
-ORG_AFTER = re.compile(r"^(省|市|区|县)?([\u4e00-\u9fff]{0,4}(厅|局|委|办|学院|大学|海关|银行|分行|支行|公司|集团|研究院|日报)|科委|科协)")
+ORG_AFTER = re.compile(r"^(省|市|区|县)?[)）]?([\u4e00-\u9fff]{0,4}(厅|局|委|办|学院|大学|海关|银行|分行|支行|公司|集团|研究院|日报|市场|协会|联盟|商会|学会)|科委|科协)")
 ORG_BEFORE = re.compile(r"(大学|学院|公司|集团|银行)$")
 # Words that stand for the article's own region.
 DEICTIC = {"全市": "city", "本市": "city", "全省": "province", "本省": "province",
@@ -60,7 +60,9 @@ ORG_SUBJECT = re.compile(
     r"(?=[\u4e00-\u9fff]{0,3}(?:已|坚持|加快|联合|与|再次|将|正|还|在|出资|获|先后))"
 )
 # Passages opening with these words speak of the period of the passage before them.
-CARRY_OPENERS = re.compile(r"^(目前|同期|截至目前|本次|此次)")
+CARRY_OPENERS = re.compile(r"^(目前|同期|本次|此次)")
+# Only a reporting period carries into the next passage, not an event's date (去年8月).
+CARRIED_CLUES = {"half", "halfyear", "q3", "quarter", "months", "asof", "month"}
 VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|总计|合计|"
                        r"分别|同比|增长|了|已|在|至|到|的|和|及|与|新增|其中|即将|首次|均|都|以|居|位居|位列|列)+$")
 LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|同期|全市|全省|全区|该区|当地|目前|通过|实现|完成|达到|拥有|共有|"
@@ -108,6 +110,7 @@ class _Context:
     region: str | None = None        # the article's (or current section's) region
     period: str | None = None        # period of the last passage, for 目前/同期 openers
     default_period: str | None = None  # a period the headline declares (上半年主要指标 …)
+    last_zone: str | None = None     # the zone named last: what a bare 高新区 refers to
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -145,7 +148,7 @@ def place_mentions(text: str, gaz: Gazetteer) -> list:
             and not ORG_AFTER.match(text[m.end:m.end + 8]) and not ORG_BEFORE.search(text[:m.start])]
 
 
-def _mentions(text: str, gaz: Gazetteer, context_region: str | None) -> list[tuple[int, int, str]]:
+def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, int, str]]:
     """Entity mentions of a text: gazetteer names, words standing for the context region
     (全市, 该区 …) and organisations opening a clause (中信银行杭州分行 …, the subject)."""
     found = [(m.start, m.end, m.region.name) for m in place_mentions(text, gaz)]
@@ -157,7 +160,12 @@ def _mentions(text: str, gaz: Gazetteer, context_region: str | None) -> list[tup
     for m in DEICTIC_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        name = _resolve_deictic(m.group(0), context_region, gaz)
+        word = m.group(0)
+        if DEICTIC[word] == "zone" and m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff" \
+                and text[m.start() - 1] not in "该本全":
+            continue   # 国家高新区, 省级高新区: a category, not the zone spoken of
+        name = context.last_zone if DEICTIC[word] == "zone" and context.last_zone \
+            else _resolve_deictic(word, context.region, gaz)
         if name:
             found.append((m.start(), m.end(), name))
     return sorted(found)
@@ -285,9 +293,9 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     inherited = context.period if CARRY_OPENERS.match(text) else None
     if not quantities:
         clues = find_clues(TITLE.sub(lambda m: "□" * len(m.group(0)), text), doc_year)
-        context.period = clues[-1].period if clues else None
+        context.period = _carried(clues, None)
         return []
-    mentions = _mentions(text, gaz, context.region)
+    mentions = _mentions(text, gaz, context)
     sentences = _sentences(text)
     rows, last_level, trade_total, previous = [], None, None, None
     masked = TITLE.sub(lambda m: "□" * len(m.group(0)), text)   # 《…十三五规划》 is a name, not a clue
@@ -337,8 +345,14 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
             target=target, period=period, evidence=text[evidence_start:clause_end],
             char_start=q.start, char_end=q.end,
         ))
-    context.period = clues[-1].period if clues else inherited
+    context.period = _carried(clues, inherited)
     return _pair_respectively(rows, text, sentences)
+
+
+def _carried(clues: list[Clue], inherited: str | None) -> str | None:
+    if not clues:
+        return inherited
+    return clues[-1].period if clues[-1].kind in CARRIED_CLUES else None
 
 
 def _pair_respectively(rows: list[Indicator], text: str, sentences: list[tuple[int, int]]) -> list[Indicator]:
@@ -408,9 +422,12 @@ def extract_document(passages: list[Passage], doc_year: int | None,
                 context.region = found[0].region.name
             context.period = None
             continue
+        zones = [m.region.name for m in place_mentions(p.text, gaz) if m.region.level == "zone"]
         for row in extract_passage(p, context, doc_year, gaz):
             key = (row.region, row.indicator, row.value_base, row.unit_base, row.measure, row.period)
             if key not in seen:
                 seen.add(key)
                 rows.append(row)
+        if zones:
+            context.last_zone = zones[0]    # the passage's topic, not a zone it compares with
     return rows
