@@ -38,8 +38,9 @@ _PLAN_VERBS = ("在|于|有|会|要|进一步|加快|继续|持续|建设|建成
 TARGET_CUE = re.compile(rf"(力争|目标|预计|争取|确保|拟|(?<!即)将(?=(?:{_PLAN_VERBS})(?!了))|"
                         rf"(?:计划|规划)(?=(?:{_PLAN_VERBS})(?!了)))")
 RANK_VERB = re.compile(r"(居|位居|位列|列|跃居|跃升至|跃升|排名|排在|名列)")
-# A place name inside an organisation's name (浙江省科学技术厅, 北京航空航天大学杭州创新研究院,
-# 衢州学院) names the organisation, not the entity a figure describes.
+# A province or city name inside an organisation's name (浙江省科学技术厅, 北京航空航天大学
+# 杭州创新研究院, 衢州学院) names the organisation, not the entity a figure describes; a
+# zone's own bodies (清远高新区国有公司, 高新区科技局) still speak for the zone.
 ORG_AFTER = re.compile(r"^(省|市|区|县)?[)）]?([\u4e00-\u9fff]{0,4}(厅|局|委|办|学院|大学|海关|银行|分行|支行|公司|集团|研究院|日报|市场|协会|联盟|商会|学会)|科委|科协)")
 ORG_BEFORE = re.compile(r"(大学|学院|公司|集团|银行)$")
 # Words that stand for the article's own region.
@@ -145,7 +146,8 @@ def place_mentions(text: str, gaz: Gazetteer) -> list:
     return [m for m in gaz.find(text)
             if m.surface not in WEAK_COUNTRY_ALIASES
             and not (m.region.level == "country" and not COUNT_AFTER.match(text, m.end))
-            and not ORG_AFTER.match(text[m.end:m.end + 8]) and not ORG_BEFORE.search(text[:m.start])]
+            and not (m.region.level in ("country", "province", "city") and ORG_AFTER.match(text[m.end:m.end + 8]))
+            and not ORG_BEFORE.search(text[:m.start])]
 
 
 def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, int, str]]:
