@@ -3,6 +3,7 @@ import os
 
 # No internet: telemetry would only log errors. The default API is Prefect's embedded one.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")   # else the client prints a telemetry notice on a terminal
 os.environ.setdefault("PREFECT_CLI_PROMPT", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")

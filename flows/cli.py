@@ -46,6 +46,10 @@ def format_summary(summary: dict) -> str:
 
 
 def cmd_run(args) -> int:
+    import os
+    if sys.stderr.isatty():
+        # a person watching gets the progress bar and the summary; logs are for pipes and schedules
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows import warehouse as wh
     from flows.pipeline import gaoxin_flow, with_dask
     _quiet_shutdown_noise()

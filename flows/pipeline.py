@@ -165,6 +165,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
     root = Path(warehouse)
 
     def timed(name, fn, *args, **kwargs):
+        bar.note(name)
         t0 = time.perf_counter()
         result = fn(*args, **kwargs)
         timings[name] = round(time.perf_counter() - t0, 3)
@@ -206,7 +207,6 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         docs = timed("deduplicate", deduplicate, docs,
                      list(zip(prior["passage_id"], prior["doc_id"], prior["text"])))
         docs = mapped("extract", extract, docs)
-        bar.stop()
 
         all_doc_ids = sorted(keep_ids | {d.doc_id for d in docs})
         run_id = T.run_id_for(all_doc_ids)
@@ -235,6 +235,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
             "indicators": (landed, T.INDICATORS), "quarantine": (quarantine, T.QUARANTINE),
             "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS),
         }, run_id, report)
+        bar.stop()
     _publish_report(report, quarantine)
     summary = {"run_id": run_id, "counts": counts, "timings": timings,
                "validation": report, "warehouse": str(root)}

@@ -19,6 +19,12 @@ class Progress:
             sys.stderr.write(f"\r{stage:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} documents")
             sys.stderr.flush()
 
+    def note(self, stage: str) -> None:
+        """A whole-batch stage (deduplicate, validate, land): its name while it runs."""
+        if self.enabled and self.total:
+            sys.stderr.write(f"\r{stage:<14} [{'.' * 30}] all {self.total} documents")
+            sys.stderr.flush()
+
     def stop(self) -> None:
         if self.enabled and self.total:
             sys.stderr.write("\r" + " " * 70 + "\r")
