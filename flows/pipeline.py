@@ -65,42 +65,37 @@ def decode(docs: list[Document]) -> list[Document]:
     return out
 
 
+def _accepted_only(docs: list[Document], step) -> list[Document]:
+    """Apply a page step to the accepted documents; rejected ones pass through."""
+    return [step(d) if d.accepted else d for d in docs]
+
+
+def _to_simplified(d: Document) -> Document:
+    simplified = to_simplified(d.text)
+    if len(simplified) != len(d.text):
+        # a phrase conversion changed the length: convert line by line so lines still align
+        simplified = "\n".join(to_simplified(line) for line in d.text.split("\n"))
+    year, pub_date = document_year(simplified)
+    return replace(d, simplified=simplified, script=detect_script(d.text, simplified),
+                   year=year, pub_date=pub_date)
+
+
 @stage(name="to_simplified")
 def convert(docs: list[Document]) -> list[Document]:
-    out = []
-    for d in docs:
-        if d.accepted:
-            simplified = to_simplified(d.text)
-            if len(simplified) != len(d.text):
-                # a phrase conversion changed the length: convert line by line so lines still align
-                simplified = "\n".join(to_simplified(line) for line in d.text.split("\n"))
-            year, pub_date = document_year(simplified)
-            d = replace(d, simplified=simplified, script=detect_script(d.text, simplified),
-                        year=year, pub_date=pub_date)
-        out.append(d)
-    return out
+    return _accepted_only(docs, _to_simplified)
 
 
 @stage(name="strip_spam")
 def strip_spam(docs: list[Document]) -> list[Document]:
-    out = []
-    for d in docs:
-        if d.accepted:
-            lines = d.simplified.split("\n")
-            d = replace(d, passages=split_passages(d.text, d.simplified, classify_lines(lines)))
-        out.append(d)
-    return out
+    return _accepted_only(docs, lambda d: replace(
+        d, passages=split_passages(d.text, d.simplified, classify_lines(d.simplified.split("\n")))))
 
 
 @stage(name="segment")
 def segment(docs: list[Document]) -> list[Document]:
-    out = []
-    for d in docs:
-        if d.accepted:
-            # the passages now hold every line (original and simplified): free the page copies
-            d = replace(d, passages=assign_articles(repair_layout(d.passages)), text=None, simplified=None)
-        out.append(d)
-    return out
+    # the passages now hold every line (original and simplified): free the page copies
+    return _accepted_only(docs, lambda d: replace(
+        d, passages=assign_articles(repair_layout(d.passages)), text=None, simplified=None))
 
 
 @stage(name="deduplicate")
@@ -125,13 +120,8 @@ def deduplicate(docs: list[Document], prior: list[tuple[str, str, str]]) -> list
 
 @stage(name="extract")
 def extract(docs: list[Document]) -> list[Document]:
-    out = []
-    for d in docs:
-        if d.accepted:
-            d = replace(d, indicators=extract_document(d.passages, d.year),
-                        articles=describe_articles(d.passages))
-        out.append(d)
-    return out
+    return _accepted_only(docs, lambda d: replace(
+        d, indicators=extract_document(d.passages, d.year), articles=describe_articles(d.passages)))
 
 
 @stage(name="validate")
