@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from transforms.gazetteer import Gazetteer, load_gazetteer, match_indicator
 from transforms.periods import CLUE, Clue, find_clues
@@ -139,15 +140,16 @@ def _resolve_deictic(word: str, context_region: str | None, gaz: Gazetteer) -> s
     return None
 
 
-def place_mentions(text: str, gaz: Gazetteer) -> list:
+@lru_cache(maxsize=8192)   # each passage is looked at for its article, its zone and its figures
+def place_mentions(text: str, gaz: Gazetteer) -> tuple:
     """Gazetteer mentions that name a place, not part of an organisation's name. The
     country counts only in front of a figure (全国169个国家级高新区): 全国重点实验室,
     全国标杆 are categories, 居全国第一 a ranking scope."""
-    return [m for m in gaz.find(text)
+    return tuple(m for m in gaz.find(text)
             if m.surface not in WEAK_COUNTRY_ALIASES
             and not (m.region.level == "country" and not COUNT_AFTER.match(text, m.end))
             and not (m.region.level in ("country", "province", "city") and ORG_AFTER.match(text[m.end:m.end + 8]))
-            and not ORG_BEFORE.search(text[:m.start])]
+            and not ORG_BEFORE.search(text[:m.start]))
 
 
 def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, int, str]]:

@@ -112,32 +112,25 @@ BLOCKED_WORDS: tuple[str, ...] = (
 )
 
 
+def _org_suffix_pattern() -> re.Pattern:
+    """One regex for the suffix rules above: an immediate suffix, or a windowed one after
+    1..max_gap name characters that are not function words."""
+    exceptions = {"银行": "业", "大学": "生"}
+    immediate = [re.escape(suf) + (f"(?!{exceptions[suf]})" if suf in exceptions else "")
+                 for suf in ORG_SUFFIXES_IMMEDIATE]
+    stops = re.escape("".join(sorted(_GAP_STOP)))
+    name_char = rf"(?:(?![{stops}])[\u3400-\u9fffA-Za-z])"
+    windowed = [rf"{name_char}{{1,{max_gap}}}?{re.escape(suf)}" + (f"(?![{not_next}])" if not_next else "")
+                for suf, max_gap, not_next in ORG_SUFFIXES_WINDOWED]
+    return re.compile("|".join(immediate + windowed))
+
+
+_ORG_SUFFIX = _org_suffix_pattern()
+
+
 def _org_follows(text: str, end: int) -> bool:
     """True when ``text[end:]`` starts an organisation suffix (see module doc)."""
-    for suf in ORG_SUFFIXES_IMMEDIATE:
-        if text.startswith(suf, end):
-            if suf == "银行" and text.startswith("银行业", end):
-                continue
-            if suf == "大学" and text.startswith("大学生", end):
-                continue
-            return True
-    for suf, max_gap, not_next in ORG_SUFFIXES_WINDOWED:
-        limit = min(len(text), end + max_gap + len(suf))
-        gap = 0
-        i = end
-        while i < limit:
-            if text.startswith(suf, i) and gap >= 1:
-                nxt = text[i + len(suf): i + len(suf) + 1]
-                if not (not_next and nxt and nxt in not_next):
-                    return True
-            ch = text[i]
-            if not _NAME_CHAR.match(ch) or ch in _GAP_STOP:
-                break
-            gap += 1
-            if gap > max_gap:
-                break
-            i += 1
-    return False
+    return _ORG_SUFFIX.match(text, end) is not None
 
 
 # --------------------------------------------------------------------------- data access

@@ -22,8 +22,11 @@ NOT_OUTCOME_YEAR = re.compile(r"(到|至|力争|目标|规划|计划|展望)$")
 
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
 _YR = r"(?:((?:19|20)\d{2})年|(今年|本年|去年|上年|前年|明年))?"
+# Every clue starts with one of these characters: checking it first lets the scan skip
+# most positions without trying each alternative.
+CLUE_START = "(?=[0-9一二两三四五六七八九十今本去上下前明半第截到至自以年全每])"
 CLUE = re.compile(
-    "|".join([
+    CLUE_START + "(?:" + "|".join([
         r"(?P<plan>十三五|十四五|十五五)",
         rf"(?P<range>((?:19|20)\d{{2}})\s*[~～—\-至到]\s*((?:19|20)\d{{2}})年)",
         rf"(?P<since>自?{_YR}(?:{_M}月(?:份)?)?以来)",
@@ -40,7 +43,7 @@ CLUE = re.compile(
         r"(?P<yearend>(?<![比较])(年底|年末))",
         r"(?P<fullyear>全年|截[至止]目前)",
         r"(?P<recurring>每年|年均|每一年)",
-    ])
+    ]) + ")"
 )
 
 
