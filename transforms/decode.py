@@ -102,6 +102,11 @@ def decode_bytes(data: bytes) -> Decoded:
         text = data.decode(utf16, errors="replace")
         if _control_share(text) < 0.01 and _few_replaced(text):
             return Decoded(text, utf16.replace("_", "-"), None, text.count("\ufffd"))
+    if b"\x00" not in data:
+        try:
+            return Decoded(data.decode("utf_8"), "utf-8", None)   # the common case, at C speed
+        except UnicodeDecodeError:
+            pass
     utf16_text = _as_utf16(data)
     if utf16_text is not None:
         return utf16_text

@@ -49,29 +49,24 @@ class Passage:
 
 
 def split_passages(page: str, simplified: str, verdicts: list[LineVerdict]) -> list[Passage]:
-    """One passage per non-blank line; blank lines belong to the passage above them."""
+    """One passage per non-blank line; blank lines belong to the passage above them
+    (leading blank lines to the first one), so the passages tile the page."""
     raw_lines = page.split("\n")
     lines = simplified.split("\n")
     assert len(lines) == len(raw_lines) == len(verdicts)
-    passages: list[Passage] = []
+    starts: list[tuple[int, str, str, LineVerdict]] = []   # (offset, text, original, verdict)
     offset = 0
     for raw, line, verdict in zip(raw_lines, lines, verdicts):
-        end = offset + len(raw) + 1
         text = line.strip()
-        if text or not passages:
-            passages.append(Passage(
-                seq=len(passages), char_start=offset, char_end=min(end, len(page)), text=text,
-                original=raw.strip(),
-                removed=verdict.removed, rule=verdict.rule, mojibake=bool(MOJIBAKE.search(text)),
-            ))
-        else:
-            passages[-1] = replace(passages[-1], char_end=min(end, len(page)))
-        offset = end
-    if passages and not passages[0].text and len(passages) > 1:
-        # leading blank lines go into the first real passage
-        first = passages[1]
-        passages = [replace(first, seq=0, char_start=0)] + [replace(p, seq=p.seq - 1) for p in passages[2:]]
-    return passages
+        if text:
+            starts.append((offset, text, raw.strip(), verdict))
+        offset += len(raw) + 1
+    if not starts:
+        return [Passage(seq=0, char_start=0, char_end=len(page), text="")]
+    ends = [s[0] for s in starts[1:]] + [len(page)]
+    return [Passage(seq=i, char_start=0 if i == 0 else start, char_end=end, text=text, original=original,
+                    removed=verdict.removed, rule=verdict.rule, mojibake=bool(MOJIBAKE.search(text)))
+            for i, ((start, text, original, verdict), end) in enumerate(zip(starts, ends))]
 
 
 def _unterminated(text: str) -> bool:
