@@ -5,12 +5,13 @@ only in a number are both kept, so digits are never normalized away):
 - exact: same text once punctuation, spaces and markup are dropped;
 - near: MinHash over character shingles with LSH (rensa, MinHash in Rust: the cost
   stays linear), confirmed by exact shingle Jaccard and identical numbers;
-- fragment: inside one page, a passage whose text is contained in a longer one
-  (a paragraph printed once cut in two and once whole).
+- fragment: inside one page, a passage that is the first or the last part of a longer
+  one (a paragraph printed once cut in two and once whole).
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import xxhash
@@ -25,6 +26,7 @@ NEAR_THRESHOLD = 0.8
 MIN_NEAR_CHARS = 30       # shorter passages are compared exactly only
 MIN_FRAGMENT_CHARS = 20   # shorter fragments only when they hold a figure (a stray "42项"):
                           # a headline repeating words of its article is no duplicate
+FRAGMENT_SCAN = 64        # longer passages sharing a fragment's first (last) words looked at
 MIN_EXACT_CHARS = 8       # a repeated byline ("张亮") is no duplicate either
 
 
@@ -49,13 +51,28 @@ def _minhash(shingles: set[str]) -> RMinHash:
     return m
 
 
-def _fragment_of(key: str, others: list[tuple[str, str]]) -> str | None:
-    if len(key) < MIN_FRAGMENT_CHARS and not NUMBER.search(key):
-        return None
-    for pid, other in others:
-        if len(other) > len(key) and key in other:
-            return pid
-    return None
+def _fragments(doc_passages: list[tuple[str, str]]) -> dict[str, str]:
+    """Passages of one page that are the first or the last part of a longer one (a
+    paragraph printed once cut at a layout break and once whole): passage_id -> the
+    longest passage it starts or ends. Sorted keys make each look-up a binary search,
+    so a page of 200,000 lines costs n log n, not n squared."""
+    by_start = sorted((key, pid) for pid, key in doc_passages if key)
+    by_end = sorted((key[::-1], pid) for pid, key in doc_passages if key)
+    found: dict[str, str] = {}
+    for pid, key in doc_passages:
+        if len(key) < MIN_FRAGMENT_CHARS and not NUMBER.search(key):
+            continue
+        best: tuple[int, str] | None = None
+        for table, probe in ((by_start, key), (by_end, key[::-1])):
+            i = bisect_left(table, (probe,))
+            for other, other_pid in table[i:i + FRAGMENT_SCAN]:
+                if not other.startswith(probe):
+                    break
+                if len(other) > len(key) and (best is None or (len(other), other_pid) > best):
+                    best = (len(other), other_pid)
+        if best is not None:
+            found[pid] = best[1]
+    return found
 
 
 def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) -> dict[str, str]:
@@ -70,11 +87,7 @@ def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) ->
     for c in candidates:
         by_doc.setdefault(c.doc_id, []).append((c.passage_id, content_key(c.text)))
     for doc_passages in by_doc.values():
-        longest_first = sorted(doc_passages, key=lambda p: -len(p[1]))
-        for pid, key in doc_passages:
-            target = _fragment_of(key, longest_first)
-            if target:
-                dup_of[pid] = target
+        dup_of.update(_fragments(doc_passages))
 
     exact: dict[str, str] = {}
     lsh = RMinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM, num_bands=LSH_BANDS)
