@@ -407,6 +407,10 @@ def extract_document(passages: list[Passage], doc_year: int | None,
     gaz = gaz or load_gazetteer()
     regions = article_regions(passages, gaz)
     doc_region = next((r for r in regions.values() if r), None)
+    headlines: dict[int, Passage] = {}
+    for p in passages:
+        if p.heading and not p.removed:
+            headlines.setdefault(p.article_id, p)
     rows: list[Indicator] = []
     seen: set[tuple] = set()
     context, article = _Context(), None
@@ -416,7 +420,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
         if p.article_id != article:
             article = p.article_id
             context = _Context(region=regions.get(article) or doc_region)
-            headline = next((h for h in passages if h.article_id == article and h.heading and not h.removed), None)
+            headline = headlines.get(article)
             headline_clues = find_clues(headline.text, doc_year) if headline is not None else []
             context.default_period = next((c.period for c in headline_clues if c.period), None)
         if p.heading:
