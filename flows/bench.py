@@ -32,7 +32,6 @@ import pstats
 import random
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile

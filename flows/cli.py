@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
@@ -92,7 +91,6 @@ def cmd_query(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from flows import warehouse as wh
     from flows.report import report_text
     try:
         print(report_text(Path(args.warehouse)))

@@ -17,7 +17,6 @@ import pytest
 from transforms.gazetteer import (
     LEVELS,
     IndicatorDef,
-    Region,
     load_gazetteer,
     load_indicators,
     match_indicator,
