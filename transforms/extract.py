@@ -3,10 +3,12 @@
 Every quantity the number grammar finds (transforms.quantities) becomes a row once it
 is given, from general rules over the article's context:
 - measure: growth / share / rank / level, from the cue words before the figure;
-- region: a gazetteer mention in the same sentence before the figure, else in the
-  passage, else the section's or article's region (全市/全省/该区 resolve to it);
+- region: a place named in the figure's own clause, else the subject of its sentence,
+  else the topic of its passage, else the section's or article's region (全市/全省/该区
+  resolve to it, a bare 高新区 to the zone named last); organisations opening a clause
+  are subjects too;
 - period: the nearest date clue before the figure (transforms.periods), carried
-  through the passage, else the document's year;
+  through the passage, else the headline's period, else the document's year;
 - target: plan words (力争, 目标, 计划, 将 + verb, 到2025年) in the sentence;
 - indicator: a canonical name from the indicator dictionary, else the noun phrase.
 """
@@ -63,7 +65,8 @@ ORG_SUBJECT = re.compile(
 )
 # Passages opening with these words speak of the period of the passage before them.
 CARRY_OPENERS = re.compile(r"^(目前|同期|本次|此次)")
-# Only a reporting period carries into the next passage, not an event's date (去年8月).
+# What a 目前/同期/本次 passage inherits: a reporting period or an event's month
+# (10月17日…本次拍卖会), never a bare year (去年, 2016年), which holds for its sentence.
 CARRIED_CLUES = {"half", "halfyear", "q3", "quarter", "months", "asof", "month"}
 VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|总计|合计|"
                        r"分别|同比|增长|了|已|在|至|到|的|和|及|与|新增|其中|即将|首次|均|都|以|居|位居|位列|列)+$")
