@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import flows  # noqa: F401  (environment defaults before Prefect is imported)
@@ -45,13 +49,18 @@ def format_summary(summary: dict) -> str:
 
 
 def cmd_run(args) -> int:
-    import os
     if sys.stderr.isatty():
         # a person watching gets the progress bar and the summary; logs are for pipes and schedules
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows import warehouse as wh
     from flows.pipeline import gaoxin_flow, with_dask
     _quiet_shutdown_noise()
+    try:   # a busy warehouse is said plainly, before Prefect starts
+        with wh.exclusive(Path(args.warehouse)):
+            pass
+    except wh.WarehouseBusy as e:
+        print(f"gaoxin: {e}", file=sys.stderr)
+        return EXIT_FAILED
     flow_fn = gaoxin_flow
     if args.dask_workers or args.dask_address:
         flow_fn = with_dask(args.dask_workers or 2, args.dask_address)
@@ -100,11 +109,45 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def _start_local_server() -> subprocess.Popen | None:
+    """Prefect's embedded API runs no scheduler: serve against a local Prefect server
+    started here (and stopped with this process) unless PREFECT_API_URL names one."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start",
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api"
+    import httpx
+    for _ in range(240):
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                os.environ["PREFECT_API_URL"] = url
+                print(f"gaoxin: Prefect server with scheduler on {url}", file=sys.stderr)
+                return server
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("the local Prefect server did not start")
+
+
 def cmd_serve(args) -> int:
-    from flows.pipeline import gaoxin_flow
     _quiet_shutdown_noise()
-    gaoxin_flow.serve(name="gaoxin-scheduled", cron=args.cron,
-                      parameters={"raw": str(args.raw), "warehouse": str(args.warehouse)})
+    server = _start_local_server()
+    try:
+        from flows.pipeline import gaoxin_flow
+        gaoxin_flow.serve(name="gaoxin-scheduled", cron=args.cron,
+                          parameters={"raw": str(args.raw), "warehouse": str(args.warehouse)})
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
     return EXIT_OK
 
 

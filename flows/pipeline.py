@@ -18,6 +18,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows import warehouse as wh
 from flows.progress import Progress
@@ -157,7 +158,8 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
     def timed(name, fn, *args, **kwargs):
         bar.note(name)
         t0 = time.perf_counter()
-        result = fn(*args, **kwargs)
+        # quote(): Prefect would otherwise walk every passage of the batch looking for futures
+        result = fn(*[quote(a) for a in args], **{k: quote(v) for k, v in kwargs.items()})
         timings[name] = round(time.perf_counter() - t0, 3)
         return result
 
@@ -166,7 +168,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         t0 = time.perf_counter()
         chunks = [docs[i:i + chunk_size] for i in range(0, len(docs), chunk_size)]
         out, done = [], 0
-        for future in stage_task.map(chunks):
+        for future in stage_task.map([quote(c) for c in chunks]):
             chunk = future.result()
             out.extend(chunk)
             done += len(chunk)

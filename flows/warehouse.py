@@ -65,8 +65,9 @@ def land(warehouse: Path, frames: dict[str, tuple[pd.DataFrame, pa.Schema]], ver
     versions.mkdir(parents=True, exist_ok=True)
     n = len(list(versions.iterdir()))
     target = versions / f"{version}-{n:04d}"
+    for leftover in versions.glob(".staging-*"):   # a killed run's half-written version
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = versions / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     for name, (df, schema) in frames.items():
         _write(df, schema, staging / f"{name}.parquet")

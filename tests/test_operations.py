@@ -427,10 +427,9 @@ def test_a_50_mb_page_is_processed(prefect_harness, tmp_path):
             proc.wait(timeout=30)
             assert _fingerprint(raw) == before
             pytest.xfail(
-                f"a 50 MB page did not finish within {BIG_PAGE_TIMEOUT}s: dedup's fragment check compares "
-                "every pair of passages of a page (quadratic in passages per page), extract scans the whole "
-                "page for each article's headline, and GX copies the list of passage ids into every "
-                "expectation (see the fixes reported with docs/benchmark.md)")
+                f"a 50 MB page did not finish within {BIG_PAGE_TIMEOUT}s: Prefect walks every passage of "
+                "the batch handed to each task (pass it in prefect.utilities.annotations.quote), and GX "
+                "copies the list of passage ids into every expectation it evaluates")
     assert proc.returncode == 0, log.read_text(errors="replace")[-3000:]
     run = json.loads(result.read_text())
     assert _fingerprint(raw) == before
