@@ -22,8 +22,8 @@ def _quiet_shutdown_noise() -> None:
                  "temporary server", "docs.prefect.io/v3/concepts/server")
 
         def filter(self, record: logging.LogRecord) -> bool:
-            msg = record.getMessage()
-            return not any(n in msg for n in self.NOISE)
+            text = f"{record.name} {record.getMessage()}"
+            return not any(n in text for n in self.NOISE)
 
     for name in ("prefect", "prefect.events", "prefect._internal", "prefect.server", "uvicorn", "uvicorn.error", ""):
         logging.getLogger(name).addFilter(DropNoise())
@@ -119,7 +119,8 @@ def _start_local_server() -> subprocess.Popen | None:
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start",
                                "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)   # Ctrl+C stops the runner first, then we stop it
     url = f"http://127.0.0.1:{port}/api"
     import httpx
     for _ in range(240):
