@@ -54,7 +54,8 @@ def ingest(raw_dir: str, previous: dict[str, str]) -> tuple[list[Document], list
 
 
 @stage(name="decode")
-def decode(docs: list[Document]) -> list[Document]:
+def decode(batch: Batch) -> list[Document]:
+    docs = batch.docs
     out = []
     for d in docs:
         result = decode_bytes(d.raw)
@@ -64,6 +65,22 @@ def decode(docs: list[Document]) -> list[Document]:
             text = normalize_text(result.text)
             out.append(replace(d, raw=None, encoding=result.encoding, text=text, n_chars=len(text)))
     return out
+
+
+class Batch:
+    """Documents handed to a task run. A plain object on purpose: Prefect walks lists and
+    dataclasses passed to tasks looking for futures, every passage of every page, and a
+    namedtuple such as prefect's quote() is taken apart by Dask."""
+    __slots__ = ("docs",)
+
+    def __init__(self, docs: list[Document]):
+        self.docs = docs
+
+    def __getstate__(self):
+        return self.docs
+
+    def __setstate__(self, docs):
+        self.docs = docs
 
 
 def _accepted_only(docs: list[Document], step) -> list[Document]:
@@ -82,18 +99,21 @@ def _to_simplified(d: Document) -> Document:
 
 
 @stage(name="to_simplified")
-def convert(docs: list[Document]) -> list[Document]:
+def convert(batch: Batch) -> list[Document]:
+    docs = batch.docs
     return _accepted_only(docs, _to_simplified)
 
 
 @stage(name="strip_spam")
-def strip_spam(docs: list[Document]) -> list[Document]:
+def strip_spam(batch: Batch) -> list[Document]:
+    docs = batch.docs
     return _accepted_only(docs, lambda d: replace(
         d, passages=split_passages(d.text, d.simplified, classify_lines(d.simplified.split("\n")))))
 
 
 @stage(name="segment")
-def segment(docs: list[Document]) -> list[Document]:
+def segment(batch: Batch) -> list[Document]:
+    docs = batch.docs
     # the passages now hold every line (original and simplified): free the page copies
     return _accepted_only(docs, lambda d: replace(
         d, passages=assign_articles(repair_layout(d.passages)), text=None, simplified=None))
@@ -120,7 +140,8 @@ def deduplicate(docs: list[Document], prior: list[tuple[str, str, str]]) -> list
 
 
 @stage(name="extract")
-def extract(docs: list[Document]) -> list[Document]:
+def extract(batch: Batch) -> list[Document]:
+    docs = batch.docs
     return _accepted_only(docs, lambda d: replace(
         d, indicators=extract_document(d.passages, d.year), articles=describe_articles(d.passages)))
 
@@ -168,7 +189,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         t0 = time.perf_counter()
         chunks = [docs[i:i + chunk_size] for i in range(0, len(docs), chunk_size)]
         out, done = [], 0
-        for future in stage_task.map([quote(c) for c in chunks]):
+        for future in stage_task.map([Batch(c) for c in chunks]):
             chunk = future.result()
             out.extend(chunk)
             done += len(chunk)
