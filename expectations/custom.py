@@ -27,6 +27,8 @@ from typing import ClassVar, Tuple, Union
 import numpy as np
 import pandas as pd
 
+from transforms.strip_spam import parse_lexicon
+
 from great_expectations.compatibility import pydantic
 from great_expectations.core.suite_parameters import SuiteParameterDict
 from great_expectations.execution_engine import PandasExecutionEngine
@@ -74,10 +76,8 @@ def _t2s():
 def load_lexicon(path: str | os.PathLike) -> dict[str, int]:
     """Lexicon file -> {word: weight}.
 
-    Format (as transforms/reference/spam_lexicon.txt): one entry a line, `WORD [weight]`;
-    `#` starts a comment; a missing weight is 1 (the spam filter's own reading).
-    Words are lower-cased (matching is case-insensitive, like the filter's). Cached per
-    (path, mtime, size).
+    Parsed by transforms.strip_spam.parse_lexicon, as the spam filter reads it; cached
+    per (path, mtime, size).
     """
     st = os.stat(path)
     return dict(_load_lexicon_cached(os.fspath(path), st.st_mtime_ns, st.st_size))
@@ -85,19 +85,8 @@ def load_lexicon(path: str | os.PathLike) -> dict[str, int]:
 
 @lru_cache(maxsize=16)
 def _load_lexicon_cached(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[str, int], ...]:
-    words: dict[str, int] = {}
     with open(path, encoding="utf-8-sig") as fh:
-        for line in fh:
-            line = line.split("#", 1)[0].strip()
-            if not line:
-                continue
-            parts = line.split()
-            weight = 1
-            if len(parts) > 1 and re.fullmatch(r"\d+", parts[-1]):
-                weight = int(parts[-1])
-                parts = parts[:-1]
-            word = " ".join(parts).lower()
-            words[word] = max(weight, words.get(word, 0))
+        words = parse_lexicon(fh.read())
     return tuple(sorted(words.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
 

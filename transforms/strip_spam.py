@@ -35,16 +35,24 @@ class LineVerdict:
 KEPT = LineVerdict(None, None)
 
 
+def parse_lexicon(text: str) -> dict[str, int]:
+    """Lexicon text -> {word: weight}: `WORD [weight]` a line, `#` comments, a missing
+    weight is 1; words lower-cased (matching is case-insensitive). The spam filter and
+    the expectation that no flagged word is left both read the lexicon through this."""
+    lexicon: dict[str, int] = {}
+    for line in text.splitlines():
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        weight = int(parts.pop()) if len(parts) > 1 and parts[-1].isdigit() else 1
+        word = " ".join(parts).lower()
+        lexicon[word] = max(weight, lexicon.get(word, 0))
+    return lexicon
+
+
 @cache
 def load_lexicon() -> dict[str, int]:
-    text = resources.files("transforms.reference").joinpath("spam_lexicon.txt").read_text("utf-8")
-    lexicon = {}
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            word, _, weight = line.partition(" ")
-            lexicon[word.lower()] = int(weight or 1)
-    return lexicon
+    return parse_lexicon(resources.files("transforms.reference").joinpath("spam_lexicon.txt").read_text("utf-8"))
 
 
 @cache
