@@ -330,9 +330,6 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         # search up to one character past the cue so that 将 sees the number after it
         target = future or bool(TARGET_CUE.search(masked[sent_start:q.start + 1])) \
             or "目标" in masked[q.end:clause_end]
-        qualifier = q.qualifier
-        if qualifier == "达" and text[max(0, q.start - 4):q.start].startswith("即将"):
-            qualifier = "近"   # 即将达到57家: not yet reached
         indicator = _indicator_name(q, text, clause_start, measure, last_level, trade_total, gaz)
         if measure == "level":
             last_level = indicator
@@ -348,7 +345,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
             passage_seq=p.seq, article_id=p.article_id, region=region,
             region_level=known.level if known else ("organization" if region else None),
             indicator=indicator, value=value, value_text=q.value_text, unit=q.unit,
-            value_base=value_base, unit_base=unit_base, measure=measure, qualifier=qualifier,
+            value_base=value_base, unit_base=unit_base, measure=measure, qualifier=q.qualifier,
             target=target, period=period, evidence=text[evidence_start:clause_end],
             char_start=q.start, char_end=q.end,
         ))
