@@ -25,8 +25,10 @@ Design
 * The validation copy of the indicators also gets ``plausible_min``/``plausible_max``
   joined from ``transforms/reference/indicators.csv`` (bound for the indicator at the
   level of its region in ``regions.csv``); the suite compares them with built-in
-  column-pair expectations. The gazetteer names, the other tables' ids and the spam
-  lexicon path are passed as suite parameters, so the suites stay data.
+  column-pair expectations. The gazetteer names, the unit bases and the spam lexicon
+  path are passed as suite parameters, so the suites stay data. Whether a row's
+  passage_id / doc_id exists in the other table is a flag column of the stacked frame
+  (passage_known, doc_known).
 * Expectation name = ``meta.name`` of the expectation in the suite JSON (unique per
   suite, stable, readable, e.g. ``region_known``); an expectation without one would be
   named ``<expectation_type>:<column>`` (``column_A,column_B`` for pairs).
@@ -314,8 +316,14 @@ def _stack(documents: pd.DataFrame, passages: pd.DataFrame, indicators: pd.DataF
            ref: Reference) -> pd.DataFrame:
     ind = indicators.copy()
     ind["plausible_min"], ind["plausible_max"] = _plausible_bounds(ind, ref)
+    # Cross-table ids are checked as flags: a suite parameter listing every id is copied
+    # by GX at each step of each expectation (minutes at 100 MB of input).
+    ind["passage_known"] = _known(ind, passages, "passage_id")
+    ind["doc_known"] = _known(ind, documents, "doc_id")
+    pas = passages.copy()
+    pas["doc_known"] = _known(pas, documents, "doc_id")
     parts = []
-    for name, frame in (("indicators", ind), ("passages", passages), ("documents", documents)):
+    for name, frame in (("indicators", ind), ("passages", pas), ("documents", documents)):
         part = frame.reset_index(drop=True).copy()
         part[TABLE_COLUMN] = name
         part[ROW_COLUMN] = range(len(part))
@@ -329,6 +337,14 @@ def _stack(documents: pd.DataFrame, passages: pd.DataFrame, indicators: pd.DataF
         stacked = stacked.astype({c: object for c in text_columns})
         stacked[text_columns] = stacked[text_columns].where(stacked[text_columns].notna(), None)
     return stacked
+
+
+def _known(rows: pd.DataFrame, table: pd.DataFrame, column: str) -> pd.Series:
+    """Whether each row's `column` value is an id of `table` (False for a missing id)."""
+    if column not in rows:
+        return pd.Series(False, index=rows.index)
+    ids = table[column] if column in table else pd.Series([], dtype=object)
+    return rows[column].isin(ids.dropna()) & rows[column].notna()
 
 
 def _reset_docs(docs: Path) -> None:
@@ -399,16 +415,9 @@ def validate_tables(
     ref = load_reference(reference_dir)
     frame = _stack(documents, passages, indicators, ref)
 
-    def ids(df: pd.DataFrame, column: str) -> list[str]:
-        if column not in df:
-            return []
-        return sorted({str(v) for v in df[column].tolist() if not _is_missing(v)})
-
     parameters = {
         "known_regions": ref.known_regions,
         "known_unit_bases": known_unit_bases(),
-        "passage_ids": ids(passages, "passage_id"),
-        "doc_ids": ids(documents, "doc_id"),
         "spam_lexicon_path": str(ref.spam_lexicon_path),
     }
 

@@ -20,9 +20,11 @@ from rensa import RMinHash, RMinHashLSH
 NOT_CONTENT = re.compile(r"[^\w%.]|_", re.UNICODE)   # keep Han, letters, digits, %, decimal point
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 SHINGLE = 5
-NUM_PERM = 64
-LSH_BANDS = 16            # 16 bands of 4 rows: candidates from Jaccard ~0.5 up, confirmed exactly
+NUM_PERM = 96
+LSH_BANDS = 16            # 16 bands of 6 rows: a pair at Jaccard 0.8 is a candidate with p = 0.99,
+                          # one at 0.5 with p = 0.22 (4 rows: 0.64, and 6x the candidates to confirm)
 NEAR_THRESHOLD = 0.8
+SKETCH_THRESHOLD = 0.7    # a 96-permutation estimate is within ~0.1 (2.5 sd) of the true Jaccard
 MIN_NEAR_CHARS = 30       # shorter passages are compared exactly only
 MIN_FRAGMENT_CHARS = 20   # shorter fragments only when they hold a figure (a stray "42项"):
                           # a headline repeating words of its article is no duplicate
@@ -41,14 +43,19 @@ def content_key(text: str) -> str:
     return NOT_CONTENT.sub("", text).lower()
 
 
-def _shingles(key: str) -> set[str]:
-    return {key[i:i + SHINGLE] for i in range(max(len(key) - SHINGLE + 1, 1))}
+def _shingles(key: str) -> list[str]:
+    return [key[i:i + SHINGLE] for i in range(max(len(key) - SHINGLE + 1, 1))]
 
 
-def _minhash(shingles: set[str]) -> RMinHash:
+def _minhash(key: str) -> RMinHash:
     m = RMinHash(num_perm=NUM_PERM, seed=7)
-    m.update(sorted(shingles))
+    m.update(_shingles(key))   # a MinHash is a minimum over the set: order and repeats do not matter
     return m
+
+
+def _jaccard(a: str, b: str) -> float:
+    sa, sb = set(_shingles(a)), set(_shingles(b))
+    return len(sa & sb) / len(sa | sb)
 
 
 def _fragments(doc_passages: list[tuple[str, str]]) -> dict[str, str]:
@@ -91,14 +98,16 @@ def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) ->
 
     exact: dict[str, str] = {}
     lsh = RMinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM, num_bands=LSH_BANDS)
-    indexed: list[tuple[str, set[str], list[str]]] = []   # LSH keys are positions in this list
+    # LSH keys are positions in this list. Only the sketch is kept, never the shingles:
+    # a passage's shingle set is ~50 times its text, and 100 MB of pages would not fit.
+    indexed: list[tuple[str, str, list[str], RMinHash]] = []
 
-    def index(pid: str, key: str, sketch: tuple | None = None) -> None:
+    def index(pid: str, key: str, minhash: RMinHash | None = None) -> None:
         exact.setdefault(xxhash.xxh64_hexdigest(key.encode()), pid)
         if len(key) >= MIN_NEAR_CHARS:
-            sh, minhash = sketch or (_shingles(key), None)
-            indexed.append((pid, sh, NUMBER.findall(key)))
-            lsh.insert(len(indexed) - 1, minhash or _minhash(sh))
+            minhash = minhash or _minhash(key)
+            indexed.append((pid, key, NUMBER.findall(key), minhash))
+            lsh.insert(len(indexed) - 1, minhash)
 
     for p in prior:
         index(p.passage_id, content_key(p.text))
@@ -109,20 +118,21 @@ def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) ->
         if len(key) < MIN_EXACT_CHARS and not NUMBER.search(key):
             continue
         first = exact.get(xxhash.xxh64_hexdigest(key.encode()))
-        sketch = None
+        minhash = None
         if first is None and len(key) >= MIN_NEAR_CHARS:
-            sh = _shingles(key)
-            sketch = (sh, _minhash(sh))
+            minhash = _minhash(key)
             numbers = NUMBER.findall(key)
-            for position in sorted(lsh.query(sketch[1])):
-                other, other_sh, other_numbers = indexed[position]
-                if other_numbers == numbers and len(sh & other_sh) / len(sh | other_sh) >= NEAR_THRESHOLD:
+            for position in sorted(lsh.query(minhash)):
+                other, other_key, other_numbers, other_minhash = indexed[position]
+                # cheap tests first: same figures, a close sketch; then the exact Jaccard
+                if (other_numbers == numbers and other_minhash.jaccard(minhash) >= SKETCH_THRESHOLD
+                        and _jaccard(key, other_key) >= NEAR_THRESHOLD):
                     first = other
                     break
         if first is not None and first != c.passage_id:
             dup_of[c.passage_id] = first
         else:
-            index(c.passage_id, key, sketch)
+            index(c.passage_id, key, minhash)
     # a fragment may point at a passage that is itself a repeat: point at the kept copy
     for pid, target in list(dup_of.items()):
         seen = {pid}
