@@ -314,29 +314,20 @@ def _ensure_data_source(ctx) -> None:
 
 def _stack(documents: pd.DataFrame, passages: pd.DataFrame, indicators: pd.DataFrame,
            ref: Reference) -> pd.DataFrame:
-    ind = indicators.copy()
-    ind["plausible_min"], ind["plausible_max"] = _plausible_bounds(ind, ref)
-    # Cross-table ids are checked as flags: a suite parameter listing every id is copied
-    # by GX at each step of each expectation (minutes at 100 MB of input).
-    ind["passage_known"] = _known(ind, passages, "passage_id")
-    ind["doc_known"] = _known(ind, documents, "doc_id")
-    pas = passages.copy()
-    pas["doc_known"] = _known(pas, documents, "doc_id")
-    parts = []
-    for name, frame in (("indicators", ind), ("passages", pas), ("documents", documents)):
-        part = frame.reset_index(drop=True).copy()
-        part[TABLE_COLUMN] = name
-        part[ROW_COLUMN] = range(len(part))
-        parts.append(part)
-    stacked = pd.concat(parts, ignore_index=True, sort=False)
-    # GX filters the frame once per metric (row_condition -> DataFrame.query), which takes
-    # every column; numpy object columns are ~10x cheaper to take than Arrow strings.
-    text_columns = [c for c in stacked.columns if pd.api.types.is_string_dtype(stacked[c].dtype)
-                    and not pd.api.types.is_object_dtype(stacked[c].dtype)]
-    if text_columns:
-        stacked = stacked.astype({c: object for c in text_columns})
-        stacked[text_columns] = stacked[text_columns].where(stacked[text_columns].notna(), None)
-    return stacked
+    low, high = _plausible_bounds(indicators, ref)
+    tables = {
+        # Cross-table ids are checked as flags: a suite parameter listing every id is
+        # copied by GX at each step of each expectation (minutes at 100 MB of input).
+        "indicators": indicators.assign(plausible_min=low, plausible_max=high,
+                                        passage_known=_known(indicators, passages, "passage_id"),
+                                        doc_known=_known(indicators, documents, "doc_id")),
+        "passages": passages.assign(doc_known=_known(passages, documents, "doc_id")),
+        "documents": documents,
+    }
+    # assign() does not copy the columns (copy-on-write): concat is the only copy made
+    parts = [frame.reset_index(drop=True).assign(**{TABLE_COLUMN: name, ROW_COLUMN: range(len(frame))})
+             for name, frame in tables.items()]
+    return pd.concat(parts, ignore_index=True, sort=False)
 
 
 def _known(rows: pd.DataFrame, table: pd.DataFrame, column: str) -> pd.Series:

@@ -223,6 +223,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
 
         all_doc_ids = sorted(keep_ids | {d.doc_id for d in docs})
         run_id = T.run_id_for(all_doc_ids)
+        ingested = sum(1 for d in docs if d.accepted)
         documents = T.sort_table(_concat(T.DOCUMENTS, prev_docs[prev_docs["doc_id"].isin(keep_ids)],
                                          T.documents_frame(docs)), ["doc", "doc_id"])
         passages = T.sort_table(_concat(T.PASSAGES, kept_prev, T.passages_frame(docs)), ["doc_id", "seq"])
@@ -231,11 +232,13 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         old_rows = _concat(T.INDICATORS, prev_indicators, prev_quarantine.drop(columns=["failed_expectations"]))
         indicators = T.sort_table(_concat(T.INDICATORS, old_rows[old_rows["doc_id"].isin(keep_ids)],
                                           T.indicators_frame(docs, run_id)), ["doc", "passage_id", "char_start", "indicator_id"])
+        # the tables now hold everything: free the documents before validation's copy
+        del docs, kept_prev, prior, old_rows, prev_passages, prev_indicators, prev_quarantine
 
         report = timed("validate", validate, documents, passages, indicators,
                        str(root / "data_docs"), run_id)
         landed, quarantine = T.split_quarantine(indicators, report["failed_rows"])
-        counts = _counts(documents, passages, landed, quarantine, docs, unchanged)
+        counts = _counts(documents, passages, landed, quarantine, ingested, unchanged)
         runs = _concat(T.RUNS, prev_runs[prev_runs["run_id"] != run_id], T.frame([{
             "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
             "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -301,10 +304,10 @@ def _concat(schema, *frames: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _counts(documents, passages, indicators, quarantine, processed, unchanged) -> dict:
+def _counts(documents, passages, indicators, quarantine, ingested: int, unchanged) -> dict:
     removed = passages["removed"].value_counts().to_dict()
     return {
-        "documents_ingested": sum(1 for d in processed if d.accepted),
+        "documents_ingested": ingested,
         "documents_unchanged": len(unchanged),
         "documents_rejected": int((documents["status"] == "rejected").sum()),
         "passages_kept": int(passages["removed"].isna().sum()),

@@ -68,6 +68,14 @@ def frame(rows: list[dict], schema: pa.Schema) -> pd.DataFrame:
     return pa.Table.from_pylist(rows, schema=schema).to_pandas()
 
 
+def tuples_frame(rows: list[tuple], schema: pa.Schema) -> pd.DataFrame:
+    """Rows as tuples in the schema's column order -> a frame. For the big tables: a dict
+    per row would cost more memory than the table itself (hundreds of MB at 100 MB of pages)."""
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)],
+                                schema=schema).to_pandas()
+
+
 def documents_frame(docs: list[Document]) -> pd.DataFrame:
     return frame([{
         "doc_id": d.doc_id, "doc": d.doc, "status": d.status, "reason": d.reason,
@@ -81,18 +89,11 @@ def articles_frame(docs: list[Document]) -> pd.DataFrame:
 
 
 def passages_frame(docs: list[Document]) -> pd.DataFrame:
-    rows = []
-    for d in docs:
-        for p in d.passages:
-            dup = p.dup_of_id or (passage_id(d.doc_id, p.dup_of) if p.dup_of is not None else None)
-            rows.append({
-                "passage_id": passage_id(d.doc_id, p.seq), "doc_id": d.doc_id,
-                "article_id": p.article_id, "seq": p.seq, "text": p.text, "removed": p.removed,
-                "rule": p.rule, "dup_of": dup, "char_start": p.char_start, "char_end": p.char_end,
-                "truncated": p.truncated, "mojibake": p.mojibake, "heading": p.heading,
-                "original": p.original,
-            })
-    return frame(rows, PASSAGES)
+    return tuples_frame([
+        (passage_id(d.doc_id, p.seq), d.doc_id, p.article_id, p.seq, p.text, p.removed, p.rule,
+         p.dup_of_id or (passage_id(d.doc_id, p.dup_of) if p.dup_of is not None else None),
+         p.char_start, p.char_end, p.truncated, p.mojibake, p.heading, p.original)
+        for d in docs for p in d.passages], PASSAGES)
 
 
 def indicator_id(doc_id: str, seq: int, start: int, indicator: str, measure: str) -> str:
@@ -100,21 +101,12 @@ def indicator_id(doc_id: str, seq: int, start: int, indicator: str, measure: str
 
 
 def indicators_frame(docs: list[Document], run_id: str) -> pd.DataFrame:
-    rows = []
-    for d in docs:
-        for r in d.indicators:
-            rows.append({
-                "indicator_id": indicator_id(d.doc_id, r.passage_seq, r.char_start, r.indicator, r.measure),
-                "doc_id": d.doc_id, "doc": d.doc, "article_id": r.article_id,
-                "passage_id": passage_id(d.doc_id, r.passage_seq), "region": r.region,
-                "region_level": r.region_level,
-                "indicator": r.indicator, "value": r.value, "value_text": r.value_text, "unit": r.unit,
-                "value_base": r.value_base, "unit_base": r.unit_base, "measure": r.measure,
-                "qualifier": r.qualifier, "target": r.target, "period": r.period,
-                "evidence": r.evidence, "char_start": r.char_start, "char_end": r.char_end,
-                "run_id": run_id,
-            })
-    return frame(rows, INDICATORS)
+    return tuples_frame([
+        (indicator_id(d.doc_id, r.passage_seq, r.char_start, r.indicator, r.measure), d.doc_id, d.doc,
+         r.article_id, passage_id(d.doc_id, r.passage_seq), r.region, r.region_level, r.indicator,
+         r.value, r.value_text, r.unit, r.value_base, r.unit_base, r.measure, r.qualifier, r.target,
+         r.period, r.evidence, r.char_start, r.char_end, run_id)
+        for d in docs for r in d.indicators], INDICATORS)
 
 
 def split_quarantine(indicators: pd.DataFrame, failed_rows: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
