@@ -90,6 +90,43 @@ def test_not_indicators():
     assert rows(page) == []
 
 
+def test_an_article_about_last_year():
+    # printed in 2024, reporting 2023: figures without a clue of their own are 2023's
+    page = ("2024年2月21日 星期三\n\n嘉善县2023年经济运行成绩单出炉\n\n"
+            "本报讯 2月20日,记者从嘉善县统计局获悉,2023年,嘉善县实现地区生产总值816.3亿元,同比增长7.4%。\n\n"
+            "投资和外贸稳中有进。全年完成固定资产投资412.5亿元,增长8.6%。年末全县金融机构本外币存款余额2068.5亿元。")
+    assert [(r[0], r[1], r[-1]) for r in rows(page)] == [
+        ("嘉善县", 816.3, "2023"), ("嘉善县", 7.4, "2023"), ("嘉善县", 412.5, "2023"),
+        ("嘉善县", 8.6, "2023"), ("嘉善县", 2068.5, "2023-12")]
+
+
+def test_the_whole_and_the_benchmark_are_not_the_subject():
+    page = ("2024-10-28 来源:湖北日报\n\n前三季度,东湖高新区实现地区生产总值2150.6亿元,同比增长9.1%,"
+            "较上半年加快0.8个百分点,经济总量占全市的比重达15.8%,增速高于全市2.1个百分点。")
+    assert [(r[0], r[1], r[5], r[-1]) for r in rows(page)] == [
+        ("武汉东湖高新区", 2150.6, "level", "2024-01..09"), ("武汉东湖高新区", 9.1, "growth", "2024-01..09"),
+        ("武汉东湖高新区", 0.8, "growth", "2024-01..09"), ("武汉东湖高新区", 15.8, "share", "2024-01..09"),
+        ("武汉东湖高新区", 2.1, "growth", "2024-01..09")]
+
+
+def test_towns_lists_and_ordered_ranks():
+    page = ("2024-02-21\n\n嘉善县工业增加值增长9.1%。各镇(街道)中,规上工业增加值增速排前三位的是:"
+            "姚庄镇、惠民街道和西塘镇,分别增长18.2%、15.6%和13.9%。\n\n◆ 罗星街道:新建成人才社区1个,提供人才公寓420套。")
+    assert [(r[0], r[1], r[5]) for r in rows(page)] == [
+        ("嘉善县", 9.1, "growth"),
+        ("嘉善县姚庄镇", 1, "rank"), ("嘉善县惠民街道", 2, "rank"), ("嘉善县西塘镇", 3, "rank"),
+        ("嘉善县姚庄镇", 18.2, "growth"), ("嘉善县惠民街道", 15.6, "growth"), ("嘉善县西塘镇", 13.9, "growth"),
+        ("嘉善县罗星街道", 1, "level"), ("嘉善县罗星街道", 420, "level")]
+
+
+def test_rates_reached_are_shares_and_averages_take_their_span():
+    page = ("2024-07-29\n\n上半年,西安高新区高新技术产业投资占固定资产投资的比重提高到38.4%,"
+            "对经济增长的贡献率达到52.6%。2021年至2023年,全区研发投入年均增长约15%。")
+    assert [(r[0], r[1], r[5], r[-1]) for r in rows(page)] == [
+        ("西安高新区", 38.4, "share", "2024H1"), ("西安高新区", 52.6, "share", "2024H1"),
+        ("西安高新区", 15, "growth", "2021..2023")]
+
+
 def _score(gold_dir, pred_rows, tmp_path) -> dict:
     pred = tmp_path / "pred.csv"
     with open(pred, "w", newline="", encoding="utf-8") as f:
@@ -109,10 +146,18 @@ def _pred_rows(path):
             for r in extract_page(path.read_text("utf-8"))]
 
 
+# Written pages with hand-labelled gold (tests/fixtures/README.md). 900 was labelled by the
+# extractor's author; 901-903 by someone who had not seen the extractor (held out), and
+# their floors sit a little under what the extractor scores today, as regression guards.
+WRITTEN_PAGES = {"900_written_page": 0.95, "901_written_page": 0.80, "902_written_page": 0.75,
+                 "903_written_page": 0.80}
+
+
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval not present")
-def test_written_page_scores_like_the_seeds(tmp_path):
-    scores = _score(FIXTURES / "gold", _pred_rows(FIXTURES / "pages" / "900_written_page.txt"), tmp_path)
-    assert scores["F1"] >= 0.95 and scores["strict"] >= 0.80
+@pytest.mark.parametrize("name,strict", sorted(WRITTEN_PAGES.items()))
+def test_written_page_scores_like_the_seeds(tmp_path, name, strict):
+    scores = _score(FIXTURES / "gold" / f"{name}.csv", _pred_rows(FIXTURES / "pages" / f"{name}.txt"), tmp_path)
+    assert scores["F1"] >= 0.95 and scores["strict"] >= strict
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval not present")

@@ -32,9 +32,22 @@ from transforms.to_simplified import to_simplified
     ("较去年同期提升0.9个百分点", 2020, []),
     ("近年来,该区每年引入人才3万人以上", 2020, [None]),
     ("今年上半年,新增市场主体8762家", None, []),
+    # a period after 较/比/与 is the baseline of a comparison, not the figure's period
+    ("前三季度增长9.1%,较上半年加快0.8个百分点", 2024, ["2024-01..09"]),
+    ("较去年底净增612家", 2024, []),
+    ("与2020年相比翻了一番", 2024, []),
+    ("2021年至2023年,全区研发投入年均增长约15%", 2024, ["2021..2023", None]),
+    ("去年底,全区共有高新技术企业2000家", 2024, ["2023-12"]),
 ])
 def test_clues_resolve_to_exact_periods(text, year, expected):
     assert [c.period for c in find_clues(text, year)] == expected
+
+
+def test_clues_without_a_year_take_the_year_spoken_of():
+    # a page printed in 2024 reporting on 2023: 全年 and 年末 are 2023's, 今年 stays 2024
+    assert [c.period for c in find_clues("全年完成固定资产投资412.5亿元。年末存款余额2068.5亿元", 2024, 2023)] \
+        == ["2023", "2023-12"]
+    assert [c.period for c in find_clues("今年上半年", 2024, 2023)] == ["2024H1"]
 
 
 def test_deadline_and_plan_clues_mark_targets():

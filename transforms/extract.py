@@ -19,15 +19,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from transforms.gazetteer import Gazetteer, load_gazetteer, match_indicator
-from transforms.periods import CLUE, Clue, find_clues
+from transforms.periods import CLUE, DATELINE, Clue, find_clues
 from transforms.quantities import Quantity, find_quantities
 from transforms.segment import Passage
 
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 CLAUSE_BREAK = re.compile(r"[,，:：、;；。！？!?]")
-GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)")
+# 提高到38.4% / 提升至 is the level reached, not the change
+GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)(?![到至])")
 DECLINE_CUE = re.compile(r"(下降|减少|下跌|降幅|回落|下滑|缩减|降低)")
-SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|覆盖率|推进率|渗透率|普及率|达标率|一半)")
+# rates of a whole (贡献率, 入住率) are shares; a price's rate (溢价率, 利率) is a level
+SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|(?:覆盖|推进|渗透|普及|达标|贡献|入住|出租|占有)率|一半)")
 COMPARISON_ONLY = re.compile(r"(较|比|同比|环比)?(上年|去年|上月|年初)?(同期)?(分别)?"
                              r"(增长|增速|增幅|提高|提升|增加|下降|减少|上涨|下跌)?")
 AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月)[^,，。；]{0,6}(增加|减少|增长|下降)$")
@@ -40,6 +42,7 @@ _PLAN_VERBS = ("在|于|有|会|要|进一步|加快|继续|持续|建设|建成
                "落地|布局|扩大|提升|提高|增加|深化|探索|构建|到|用|每年|力争|确保")
 TARGET_CUE = re.compile(rf"(力争|目标|预计|争取|确保|拟|(?<!即)将(?=(?:{_PLAN_VERBS})(?!了))|"
                         rf"(?:计划|规划)(?=(?:{_PLAN_VERBS})(?!了)))")
+COMPARISON_VERB = re.compile(r"(占|高于|低于|快于|慢于|领先|相当于|超出|(?<![对相])比(?!重|例)|较)")
 RANK_VERB = re.compile(r"(居|位居|位列|列|跃居|跃升至|跃升|排名|排在|名列)")
 # A province or city name inside an organisation's name (浙江省科学技术厅, 北京航空航天大学
 # 杭州创新研究院, 衢州学院) names the organisation, not the entity a figure describes; a
@@ -61,8 +64,21 @@ SCOPE_REGIONS = {"全国"}
 ORG_SUBJECT = re.compile(
     r"(?:^|[,，。；;:：])(?:(?:去年|今年|目前|此外|其中|同时|自\d{4}年起)[,，]?)?"
     r"(?P<org>[\u4e00-\u9fff]{2,14}?(?:银行[\u4e00-\u9fff]{2,4}分行|银联|农信|研究院|实验室|科协))"
-    r"(?=[\u4e00-\u9fff]{0,3}(?:已|坚持|加快|联合|与|再次|将|正|还|在|出资|获|先后))"
+    r"(?=[\u4e00-\u9fff]{0,3}(?:已|坚持|加快|联合|与|再次|将|正|还|在|出资|获(?!悉)|先后))"
 )
+# Places the gazetteer cannot list (towns, scenic areas, provincial zones, corridors): a
+# name of 2-12 characters ending in a place word, opening a clause (after a bullet, a
+# date or 的 too) or right after the county or city it lies in (嘉善县姚庄镇). Category words (城镇, 特色小镇, 国家高新区) and
+# verb phrases (打造…示范区) are not names.
+PLACE_WORD = r"(?:镇|乡|街道|景区|度假区|高新区|经开区|科技城|科学城|科创绿谷|科创走廊|示范区)"
+NOT_A_NAME = (r"(?!各|全|该|本|这|此|其|城|乡|小|大|新|度|届|特色|国家|省级|市级|县级|全国|重点|相关|周边|沿线|"
+              r"建设|推动|打造|加快|依托|围绕|支持|推进|聚焦|助力|服务|入驻|落户|走进|来到|前往|积极|创建|申报|"
+              r"成功|获批|获评|列入|纳入|作为|位于|地处|其中|同时|此外|目前|在|从|于|向|对|由|将|把|为|以)(?=[\u4e00-\u9fffA-Z])")
+LOCAL_PLACE = re.compile(rf"(?:^|(?<=[,，。；;:：、和与及在的年月\s◆●■▲★•·])|(?<=季度))(?P<place>{NOT_A_NAME}[\u4e00-\u9fffA-Z0-9]{{2,12}}?{PLACE_WORD})"
+                         r"(?![\u4e00-\u9fff]{0,3}(?:管委会|政府|办事处|党委|党工委|公司|人民|办公室))")
+LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:镇|乡|街道|高新区|经开区)"
+                               r"(?![\u4e00-\u9fff]{0,3}(?:管委会|政府|办事处|党委|党工委|公司|人民|办公室))")
+TOWN = re.compile(r"(镇|乡|街道)$")
 # Passages opening with these words speak of the period of the passage before them.
 CARRY_OPENERS = re.compile(r"^(目前|同期|本次|此次)")
 # What a 目前/同期/本次 passage inherits: a reporting period or an event's month
@@ -81,7 +97,8 @@ DURATION_UNITS = {"年", "月"}
 ABSTRACT_NOUN = re.compile(r"^[“”\"]?(意识|关键词|生态|要素|队伍|维度|方面|愿景|理念|原则|思路|目标|任务|环节|"
                            r"嘉年华|意见|重点|特点|优势|作用|机制|体系|功能|步|点|字|名干部|个一百|结合|统一|转变|坚持)")
 CHINESE_NUMERAL = re.compile(r"^[一二两三四五六七八九十百千万]+$")
-RESPECTIVELY = re.compile("分别")
+RESPECTIVELY = re.compile("分别|分列")
+ORDERED_LIST = re.compile(r"(?:的)?(?:是|为|依次是|依次为|分别是|分别为)[:：]?")
 TITLE = re.compile(r"《[^》]{0,80}》")
 LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 # Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
@@ -115,6 +132,7 @@ class _Context:
     region: str | None = None        # the article's (or current section's) region
     period: str | None = None        # period of the last passage, for 目前/同期 openers
     default_period: str | None = None  # a period the headline declares (上半年主要指标 …)
+    year: int | None = None          # the year the article reports on (嘉善县2023年经济运行…)
     last_zone: str | None = None     # the zone named last: what a bare 高新区 refers to
 
 
@@ -158,7 +176,19 @@ def place_mentions(text: str, gaz: Gazetteer) -> tuple:
 def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, int, str]]:
     """Entity mentions of a text: gazetteer names, words standing for the context region
     (全市, 该区 …) and organisations opening a clause (中信银行杭州分行 …, the subject)."""
-    found = [(m.start, m.end, m.region.name) for m in place_mentions(text, gaz)]
+    found = []
+    for m in place_mentions(text, gaz):
+        inner = LOCAL_PLACE_AFTER.match(text, m.end) if m.region.level in ("city", "district") else None
+        if inner:   # 嘉善县姚庄镇, 苏州市吴江区汾湖高新区: the place inside the county or city
+            found.append((m.start, inner.end(), _local_name(inner.group(0), m.region.name)))
+        else:
+            found.append((m.start, m.end, m.region.name))
+    for m in LOCAL_PLACE.finditer(text):
+        start, end = m.span("place")
+        if CLUE.match(m.group("place")):
+            continue   # 上半年高新区: a date, then the zone the article speaks of
+        if not any(s <= start < e or start <= s < end for s, e, _ in found):
+            found.append((start, end, _local_name(m.group("place"), context.region, gaz)))
     for m in ORG_SUBJECT.finditer(text):
         start, end = m.start("org"), m.end("org")
         found = [f for f in found if not (start <= f[0] < end)]
@@ -178,10 +208,26 @@ def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, i
     return sorted(found)
 
 
+def _local_name(place: str, around: str | None, gaz: Gazetteer | None = None) -> str:
+    """A town is named with its county (嘉善县姚庄镇) when the text or the article gives it."""
+    if not TOWN.search(place) or around is None:
+        return place
+    region = gaz.get(around) if gaz is not None else None
+    if region is not None and region.level != "district":
+        return place
+    return around + place
+
+
 def _rank_scopes(text: str) -> list[tuple[int, int]]:
     """Spans from a rank verb to the end of its clause (居全国省会城市第一): places named
     there are what is ranked against, not who is ranked."""
     return [(m.start(), _clause_bounds(text, m.start(), m.end())[1]) for m in RANK_VERB.finditer(text)]
+
+
+def _comparison_scopes(text: str, clause_start: int, pos: int) -> list[tuple[int, int]]:
+    """Spans from a comparison word to the figure (占全市的比重达15.8%, 高于全省2.1个百分点):
+    the places there are the whole or the benchmark, not who the figure describes."""
+    return [(m.start(), pos) for m in COMPARISON_VERB.finditer(text, clause_start, pos)]
 
 
 def _region_for(q: Quantity, sent_start: int, clause_start: int, mentions: list[tuple[int, int, str]],
@@ -192,7 +238,7 @@ def _region_for(q: Quantity, sent_start: int, clause_start: int, mentions: list[
     wins, except for ranks; else the subject of the sentence (its first mention); else
     the topic of the passage (its first mention); else the article's or section's region.
     """
-    scopes = _rank_scopes(text) if measure == "rank" else []
+    scopes = (_rank_scopes(text) if measure == "rank" else []) + _comparison_scopes(text, clause_start, q.start)
     usable = [m for m in mentions if not any(a <= m[0] < b for a, b in scopes)]
     in_clause = [m for m in usable if clause_start <= m[0] and m[1] <= q.start]
     if in_clause and measure != "rank":
@@ -273,6 +319,11 @@ def _period(pos: int, sent_start: int, clause_start: int, clues: list[Clue], inh
                   and (c.kind != "recurring" or c.start >= clause_start)]
     if applicable:
         c = applicable[-1]
+        if c.kind == "recurring":
+            # 2021年至2023年…年均增长15%: an average over the span the sentence names
+            span = [a for a in applicable if a.kind in ("range", "plan", "since") and a.start >= sent_start]
+            if span:
+                c = span[-1]
         return c.period, True, c.future
     if inherited is not None:
         return inherited, True, False
@@ -299,14 +350,14 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     quantities = find_quantities(text)
     inherited = context.period if CARRY_OPENERS.match(text) else None
     if not quantities:
-        clues = find_clues(TITLE.sub(lambda m: "□" * len(m.group(0)), text), doc_year)
+        clues = find_clues(TITLE.sub(lambda m: "□" * len(m.group(0)), text), doc_year, context.year)
         context.period = _carried(clues, None)
         return []
     mentions = _mentions(text, gaz, context)
     sentences = _sentences(text)
     rows, last_level, trade_total, previous = [], None, None, None
     masked = TITLE.sub(lambda m: "□" * len(m.group(0)), text)   # 《…十三五规划》 is a name, not a clue
-    clues = find_clues(masked, doc_year)
+    clues = find_clues(masked, doc_year, context.year)
     for q in quantities:
         sent_start, sent_end = next(((s, e) for s, e in sentences if s <= q.start < e), (0, len(text)))
         clause_start, clause_end = _clause_bounds(text, q.start, q.end)
@@ -326,7 +377,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         if measure == "growth" and DECLINE_CUE.search(text[clause_start:q.start]):
             value, value_base = -value, -value_base
         period, _, future = _period(q.start, sent_start, clause_start, clues, inherited,
-                                     context.default_period, doc_year)
+                                     context.default_period, context.year or doc_year)
         # search up to one character past the cue so that 将 sees the number after it
         target = future or bool(TARGET_CUE.search(masked[sent_start:q.start + 1])) \
             or "目标" in masked[q.end:clause_end]
@@ -343,14 +394,38 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         known = gaz.get(region) if region else None
         rows.append(Indicator(
             passage_seq=p.seq, article_id=p.article_id, region=region,
-            region_level=known.level if known else ("organization" if region else None),
+            region_level=known.level if known else _entity_level(region),
             indicator=indicator, value=value, value_text=q.value_text, unit=q.unit,
             value_base=value_base, unit_base=unit_base, measure=measure, qualifier=q.qualifier,
             target=target, period=period, evidence=text[evidence_start:clause_end],
             char_start=q.start, char_end=q.end,
         ))
     context.period = _carried(clues, inherited)
-    return _pair_respectively(rows, text, sentences)
+    return _ordered_lists(_pair_respectively(rows, text, sentences, mentions), text, mentions)
+
+
+def _reporting_year(headline_clues: list[Clue], passages: list[Passage], article: int,
+                    doc_year: int | None) -> int | None:
+    """The year an article reports on when it is not the year it was printed: a past year
+    its headline names, or that its lead names before its first figure (2023年,嘉善县实现
+    地区生产总值…): 全年, 年末 and figures without a clue then belong to that year."""
+    lead = next((p for p in passages if p.article_id == article and not p.removed and not p.heading), None)
+    lead_clues = []
+    if lead is not None:
+        quantities = find_quantities(lead.text)
+        first_figure = quantities[0].start if quantities else len(lead.text)
+        lead_clues = [c for c in find_clues(lead.text, doc_year) if c.end <= first_figure]
+    for clue in headline_clues + lead_clues:
+        if clue.kind == "year" and not clue.future and clue.year and (doc_year is None or clue.year < doc_year):
+            return clue.year
+    return None
+
+
+def _entity_level(name: str | None) -> str | None:
+    """The level of an entity outside the gazetteer: a place (town, scenic area…) or an organisation."""
+    if name is None:
+        return None
+    return "place" if re.search(PLACE_WORD + "$", name) else "organization"
 
 
 def _carried(clues: list[Clue], inherited: str | None) -> str | None:
@@ -359,19 +434,58 @@ def _carried(clues: list[Clue], inherited: str | None) -> str | None:
     return clues[-1].period if clues[-1].kind in CARRIED_CLUES else None
 
 
-def _pair_respectively(rows: list[Indicator], text: str, sentences: list[tuple[int, int]]) -> list[Indicator]:
-    """分别增长37.2%、97.0%和33.3% after three levels: the k-th growth is the k-th level's."""
+def _pair_respectively(rows: list[Indicator], text: str, sentences: list[tuple[int, int]],
+                       mentions: list[tuple[int, int, str]]) -> list[Indicator]:
+    """分别增长37.2%、97.0%和33.3%: the k-th figure of the list after 分别 (分列) is the k-th
+    level's growth before it, or the k-th place's of a list of places (姚庄镇、惠民街道和西塘镇)."""
     out = list(rows)
     for s, e in sentences:
         in_sentence = [i for i, r in enumerate(out) if s <= r.char_start < e]
         levels = [out[i].indicator for i in in_sentence if out[i].measure == "level"]
         for m in RESPECTIVELY.finditer(text, s, e):
-            run = [i for i in in_sentence if out[i].char_start > m.end() and out[i].measure == "growth"
-                   and out[i].char_start - m.end() < 40]
-            if len(run) >= 2 and len(levels) >= len(run):
+            run = [i for i in in_sentence if out[i].char_start > m.end() and out[i].char_start - m.end() < 40]
+            run = [i for i in run if out[i].measure == out[run[0]].measure] if run else []
+            if len(run) < 2:
+                continue
+            places = _place_list(text, [x for x in mentions if s <= x[0] and x[1] <= m.start()])
+            if len(places) == len(run):
+                for i, place in zip(run, places):
+                    out[i] = replace(out[i], region=place)
+            growth = [i for i in run if out[i].measure == "growth"]
+            if len(growth) == len(run) and len(levels) >= len(run):
                 for i, name in zip(run, levels[-len(run):]):
                     out[i] = replace(out[i], indicator=name + "增速")
     return out
+
+
+def _ordered_lists(rows: list[Indicator], text: str, mentions: list[tuple[int, int, str]]) -> list[Indicator]:
+    """排前三位的是:滨江区、钱塘区和萧山区: one rank row per member (1, 2, 3), placed at
+    the member's name, in place of the row of the list's length."""
+    out = []
+    for row in rows:
+        intro = ORDERED_LIST.match(text, row.char_end) if row.measure == "rank" else None
+        listed = [m for m in mentions if intro and m[0] >= intro.end()]
+        members = _place_list(text, listed) if listed and listed[0][0] == intro.end() else []
+        if len(members) < 2 or len(members) != row.value:
+            out.append(row)
+            continue
+        evidence_start = row.char_start - row.evidence.find(text[row.char_start:row.char_end])
+        for k, (start, end, name) in enumerate(listed[:len(members)], 1):
+            out.append(replace(row, region=name, value=float(k), value_base=float(k), char_start=start,
+                               char_end=end, evidence=text[evidence_start:listed[len(members) - 1][1]]))
+    return out
+
+
+def _place_list(text: str, mentions: list[tuple[int, int, str]]) -> list[str]:
+    """The places of the last list of mentions joined only by 、和及与 (A、B和C)."""
+    places: list[str] = []
+    for start, end, name in mentions:
+        if places and LIST_JOIN.fullmatch(text[last_end:start]):
+            places.append(name)
+        else:
+            places = [name]
+        last_end = end
+    return places if len(places) >= 2 else []
 
 
 def article_regions(passages: list[Passage], gaz: Gazetteer) -> dict[int, str | None]:
@@ -407,10 +521,10 @@ def extract_document(passages: list[Passage], doc_year: int | None,
     gaz = gaz or load_gazetteer()
     regions = article_regions(passages, gaz)
     doc_region = next((r for r in regions.values() if r), None)
-    headlines: dict[int, Passage] = {}
+    headlines: dict[int, list[Passage]] = {}   # the heading lines an article opens with
     for p in passages:
-        if p.heading and not p.removed:
-            headlines.setdefault(p.article_id, p)
+        if p.heading and not p.removed and not DATELINE.search(p.text):
+            headlines.setdefault(p.article_id, []).append(p)
     rows: list[Indicator] = []
     seen: set[tuple] = set()
     context, article = _Context(), None
@@ -420,9 +534,9 @@ def extract_document(passages: list[Passage], doc_year: int | None,
         if p.article_id != article:
             article = p.article_id
             context = _Context(region=regions.get(article) or doc_region)
-            headline = headlines.get(article)
-            headline_clues = find_clues(headline.text, doc_year) if headline is not None else []
+            headline_clues = [c for h in headlines.get(article, []) for c in find_clues(h.text, doc_year)]
             context.default_period = next((c.period for c in headline_clues if c.period), None)
+            context.year = _reporting_year(headline_clues, passages, article, doc_year)
         if p.heading:
             # a subhead naming a region ("桐庐县:7000万元筑巢引凤") opens a section about it
             found = place_mentions(p.text, gaz)

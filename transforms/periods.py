@@ -18,6 +18,7 @@ DATELINE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
 FOUNDED = re.compile(r"(?:建于|成立于|创建于|设立于|始建于)(\d{4})年")
 ANNIVERSARY = re.compile(r"成立(\d{1,3})周年")
 YEAR = re.compile(r"(?<![\d~—\-至])((?:19|20)\d{2})年(?!代|届|亚运)")
+COMPARED_TO = re.compile(r"(比|较|相比|相较|(?<!参)与)$")
 NOT_OUTCOME_YEAR = re.compile(r"(到|至|力争|目标|规划|计划|展望)$")
 
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
@@ -28,7 +29,7 @@ CLUE_START = "(?=[0-9一二两三四五六七八九十今本去上下前明半�
 CLUE = re.compile(
     CLUE_START + "(?:" + "|".join([
         r"(?P<plan>十三五|十四五|十五五)",
-        r"(?P<range>((?:19|20)\d{2})\s*[~～—\-至到]\s*((?:19|20)\d{2})年)",
+        r"(?P<range>((?:19|20)\d{2})年?\s*[~～—\-至到]\s*((?:19|20)\d{2})年)",
         rf"(?P<since>自?{_YR}(?:{_M}月(?:份)?)?以来)",
         rf"(?P<half>{_YR}(?:上|下)半年(?:度)?|(?<![上下前后近多大])半年(?![时来内多]))",
         r"(?P<halfyear>((?:19|20)\d{2})年半年度)",
@@ -39,8 +40,8 @@ CLUE = re.compile(
         r"(?P<deadline>(?:到|至)((?:19|20)\d{2})年(底|末)?)",
         rf"(?P<month>{_YR}{_M}月(?:份)?(?:\d{{1,2}}日)?)",
         r"(?P<year>((?:19|20)\d{2})年(?:度)?(?!代|届|亚运))",
+        r"(?P<yearend>(?:今年|本年|去年|上年|前年)?(?:年底|年末)|(?:今年|本年|去年|上年|前年)(?:底|末))",
         r"(?P<rel>(?<![比较同])(今年|本年|去年|上年|前年|明年)(?:以来)?)",
-        r"(?P<yearend>(?<![比较])(年底|年末))",
         r"(?P<fullyear>全年|截[至止]目前)",
         r"(?P<recurring>每年|年均|每一年)",
     ]) + ")"
@@ -91,10 +92,15 @@ def document_year(text: str) -> tuple[int | None, str | None]:
 
 
 def find_clues(text: str, base_year: int | None, current_year: int | None = None) -> list[Clue]:
-    """Date clues of a text in order; each sets the year the text goes on speaking of."""
+    """Date clues of a text in order; each sets the year the text goes on speaking of.
+
+    base_year resolves 今年/去年; current_year (default base_year) is the year the text
+    speaks of, for clues without a year of their own (全年, 年末, 上半年)."""
     clues = []
     current = current_year if current_year is not None else base_year
     for m in CLUE.finditer(text):
+        if COMPARED_TO.search(text, max(0, m.start() - 2), m.start()):
+            continue   # 较上半年加快, 比去年底增加, 与2020年相比: a baseline, not the period
         clue = _resolve(m.lastgroup, m, base_year, current)
         if clue is not None:
             clue = replace(clue, kind=m.lastgroup)
