@@ -39,6 +39,8 @@ Design
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import math
 import os
@@ -312,6 +314,35 @@ def _ensure_data_source(ctx) -> None:
 # --------------------------------------------------------------------------- validation
 
 
+@functools.cache
+def suite_columns() -> frozenset[str]:
+    """The columns the suites and the checkpoint's result format read: only these are
+    stacked for validation (the passages' original text, for one, is not checked)."""
+    gx_dir = GX_PROJECT_ROOT / "gx"
+    names: set[str] = {TABLE_COLUMN, ROW_COLUMN}
+
+    def visit(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("column", "column_A", "column_B") and isinstance(value, str):
+                    names.add(value)
+                elif key == "column_list" and isinstance(value, list):
+                    names.update(value)
+                elif key == "column" and isinstance(value, dict) and isinstance(value.get("name"), str):
+                    names.add(value["name"])   # a structured row_condition
+                else:
+                    visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    for suite in SUITES:
+        visit([e["kwargs"] for e in json.loads((gx_dir / "expectations" / f"{suite}.json").read_text("utf-8"))["expectations"]])
+    checkpoint = json.loads((gx_dir / "checkpoints" / f"{CHECKPOINT_NAME}.json").read_text("utf-8"))
+    names.update(checkpoint["result_format"].get("unexpected_index_column_names", []))
+    return frozenset(names)
+
+
 def _stack(documents: pd.DataFrame, passages: pd.DataFrame, indicators: pd.DataFrame,
            ref: Reference) -> pd.DataFrame:
     low, high = _plausible_bounds(indicators, ref)
@@ -324,9 +355,11 @@ def _stack(documents: pd.DataFrame, passages: pd.DataFrame, indicators: pd.DataF
         "passages": passages.assign(doc_known=_known(passages, documents, "doc_id")),
         "documents": documents,
     }
-    # assign() does not copy the columns (copy-on-write): concat is the only copy made
+    # assign() and a column selection do not copy (copy-on-write): concat is the only copy
+    keep = suite_columns()
     parts = [frame.reset_index(drop=True).assign(**{TABLE_COLUMN: name, ROW_COLUMN: range(len(frame))})
              for name, frame in tables.items()]
+    parts = [part[[c for c in part.columns if c in keep]] for part in parts]
     return pd.concat(parts, ignore_index=True, sort=False)
 
 

@@ -234,6 +234,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
                                           T.indicators_frame(docs, run_id)), ["doc", "passage_id", "char_start", "indicator_id"])
         # the tables now hold everything: free the documents before validation's copy
         del docs, kept_prev, prior, old_rows, prev_passages, prev_indicators, prev_quarantine
+        _return_freed_memory()
 
         report = timed("validate", validate, documents, passages, indicators,
                        str(root / "data_docs"), run_id)
@@ -257,6 +258,18 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
                "validation": report, "warehouse": str(root)}
     logger.info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
     return summary
+
+
+def _return_freed_memory() -> None:
+    """Hand the pages' freed memory back to the OS (glibc keeps it otherwise, and the
+    process would carry the documents' peak into validation)."""
+    import ctypes
+    import ctypes.util
+    import gc
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):
+        ctypes.CDLL(libc).malloc_trim(0)
 
 
 def _share_embedded_api() -> None:

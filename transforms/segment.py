@@ -31,7 +31,7 @@ UNIT_START = re.compile(r"^[亿万千百元%家件人项个户名位所场次条
 CONTINUATION_MIN = 20   # shorter unterminated lines are headings, not broken paragraphs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # one per line of every page: no per-object dict
 class Passage:
     seq: int
     char_start: int
@@ -59,7 +59,9 @@ def split_passages(page: str, simplified: str, verdicts: list[LineVerdict]) -> l
     for raw, line, verdict in zip(raw_lines, lines, verdicts):
         text = line.strip()
         if text:
-            starts.append((offset, text, raw.strip(), verdict))
+            original = raw.strip()
+            # a line already in simplified script shares the one string (half the memory)
+            starts.append((offset, text, text if original == text else original, verdict))
         offset += len(raw) + 1
     if not starts:
         return [Passage(seq=0, char_start=0, char_end=len(page), text="")]
