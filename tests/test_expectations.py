@@ -344,11 +344,15 @@ def test_indicator_fault_is_attributed_to_its_row(run, frames, fault):
     assert _failed(report, "passages") == [] and _failed(report, "documents") == []
 
 
-def test_an_organisation_is_not_an_unknown_region(run, frames):
+def test_an_organisation_or_a_place_is_not_an_unknown_region(run, frames):
     documents, passages, indicators = frames
     _set(indicators, "i5", region="中信银行杭州分行", region_level="organization")
+    _set(indicators, "i4", region="嘉善县姚庄镇", region_level="place")
     report = run(documents, passages, indicators)
     assert report.success, V.summary_text(report)
+    # the same name claimed to be a gazetteer region is flagged
+    _set(indicators, "i4", region="嘉善县姚庄镇", region_level="district")
+    assert run(documents, passages, indicators).failed_rows == {"i4": ["region_known"]}
 
 
 def test_duplicated_indicator_id_flags_both_rows(run, frames):
