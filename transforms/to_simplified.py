@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import opencc
 
 # Full-width ASCII (digits, ％, ．, ，inside numbers …) -> ASCII; no-break and
@@ -36,19 +37,21 @@ def to_simplified(text: str, config: str = "t2s") -> str:
     return _converter(config).convert(text)
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def detect_script(original: str, converted: str) -> str:
-    """simplified / traditional / mixed, by the share of Han characters t2s changed."""
+    """simplified / traditional / mixed, by the share of Han characters t2s changed.
+    Counted over code-point arrays: a loop over the characters cost more than OpenCC."""
     if len(original) != len(converted):
         # phrase-level conversions changed the length: compare character sets instead
         changed = len(set(original) - set(converted))
-        han = len({c for c in original if _is_han(c)}) or 1
+        han = len({c for c in original if "\u4e00" <= c <= "\u9fff"}) or 1
     else:
-        han = sum(1 for c in original if _is_han(c)) or 1
-        changed = sum(1 for a, b in zip(original, converted) if a != b)
+        points = _code_points(original)
+        han = int(((points >= 0x4E00) & (points <= 0x9FFF)).sum()) or 1
+        changed = int((points != _code_points(converted)).sum())
     share = changed / han
     if share >= TRADITIONAL_SHARE:
         return "traditional"
