@@ -127,6 +127,11 @@ def test_rates_reached_are_shares_and_averages_take_their_span():
         ("西安高新区", 15, "growth", "2021..2023")]
 
 
+def test_a_net_change_against_a_baseline_is_growth():
+    page = "2024-10-28\n\n截至9月末,东湖高新区入库评价科技型中小企业突破1.2万家,较去年底净增612家。"
+    assert [(r[3], r[5], r[-1]) for r in rows(page)] == [(12000, "level", "2024-09"), (612, "growth", "2024-09")]
+
+
 def _score(gold_dir, pred_rows, tmp_path) -> dict:
     pred = tmp_path / "pred.csv"
     with open(pred, "w", newline="", encoding="utf-8") as f:

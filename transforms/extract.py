@@ -32,7 +32,7 @@ DECLINE_CUE = re.compile(r"(下降|减少|下跌|降幅|回落|下滑|缩减|降
 SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|(?:覆盖|推进|渗透|普及|达标|贡献|入住|出租|占有)率|一半)")
 COMPARISON_ONLY = re.compile(r"(较|比|同比|环比)?(上年|去年|上月|年初)?(同期)?(分别)?"
                              r"(增长|增速|增幅|提高|提升|增加|下降|减少|上涨|下跌)?")
-AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月)[^,，。；]{0,6}(增加|减少|增长|下降)$")
+AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月|同期)[^,，。；]{0,6}(增加|减少|增长|下降|净增|净减)$")
 # 将/计划/规划 are plan words only before a verb of what is to be done (将在…, 计划引进…);
 # 将 + a noun or number is the 把-construction (将原住建…事项划转, 将2.25亿元资金用于…),
 # 即将 is "about to", and a 计划 that already happened (大科学计划实现了) is a programme.
