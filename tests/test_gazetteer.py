@@ -8,6 +8,7 @@ themselves when shared/seeds sits beside the repository.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -16,7 +17,10 @@ import pytest
 
 from transforms.gazetteer import (
     LEVELS,
+    SHARED_MARK,
+    Gazetteer,
     IndicatorDef,
+    Region,
     load_gazetteer,
     load_indicators,
     match_indicator,
@@ -74,17 +78,23 @@ def test_every_parent_exists_and_fits_the_level(rows):
         assert parent["level"] in allowed, (r["name"], parent["level"])
 
 
-def test_aliases_map_to_exactly_one_region(rows):
-    owners = defaultdict(set)
+def test_no_duplicate_surface_forms_except_declared_shared(rows):
+    owners, sharers = defaultdict(set), defaultdict(set)
     for r in rows:
+        owners[normalize_text(r["name"])].add(r["name"])
         for a in filter(None, r["aliases"].split("|")):
-            owners[normalize_text(a)].add(r["name"])
-    ambiguous = {a: s for a, s in owners.items() if len(s) > 1}
-    assert ambiguous == {}
-    canon = {normalize_text(r["name"]): r["name"] for r in rows}
-    clash = {a: s for a, s in owners.items() if a in canon and s != {canon[a]}}
-    assert clash == {}
-    assert [a for a in owners if len(a) < 2] == []
+            form = normalize_text(a.removeprefix(SHARED_MARK))
+            owners[form].add(r["name"])
+            if a.startswith(SHARED_MARK):
+                sharers[form].add(r["name"])
+    # a form with several owners: all of them but at most one declare it shared
+    undeclared = {f: s - sharers[f] for f, s in owners.items() if len(s) > 1 and len(s - sharers[f]) > 1}
+    assert undeclared == {}
+    assert [f for f, s in sharers.items() if len(owners[f]) < 2] == []
+    assert [f for f in owners if len(f) < 2] == []
+    # the 24 names of more than one county-level unit, and no others
+    assert len(sharers) == 24
+    assert {"南山区", "鼓楼区", "朝阳区", "普陀区", "西湖区", "江北区", "市中区"} <= set(sharers)
 
 
 def test_level_counts(rows):
@@ -115,7 +125,8 @@ def test_municipalities_are_provinces_not_cities(gaz):
 
 
 def test_ambiguous_short_forms_are_not_aliases(gaz):
-    for word in ("高新区", "开发区", "新区", "经开区", "自贸区", "朝阳区", "西湖", "滨江", "江北", "普陀", "阿里"):
+    for word in ("高新区", "开发区", "新区", "经开区", "自贸区", "西湖", "滨江", "江北", "普陀", "阿里",
+                 "南山", "朝阳", "长安", "和平", "新华", "白云"):
         assert gaz.get(word) is None, word
     # 吉林 is the province; the city is only ever 吉林市
     assert gaz.get("吉林").name == "吉林省"
@@ -251,8 +262,9 @@ def test_find_longest_match_wins(gaz):
 def test_find_neighbouring_regions(gaz):
     text = "清远高新区地处清远市南端,与广州市花都区接壤"
     ms = gaz.find(text)
-    assert names_of(ms) == ["清远高新区", "清远市", "广州市"]
-    assert [(m.start, m.end) for m in ms] == [(0, 5), (7, 10), (14, 17)]
+    assert names_of(ms) == ["清远高新区", "清远市", "花都区"]
+    assert [(m.start, m.end) for m in ms] == [(0, 5), (7, 10), (14, 20)]
+    assert ms[2].region.parent == "广州市"
 
 
 def test_find_same_region_two_surfaces(gaz):
@@ -289,6 +301,135 @@ def test_find_results_sorted_non_overlapping(gaz):
 
 def test_load_gazetteer_is_cached():
     assert load_gazetteer() is load_gazetteer()
+
+
+# --------------------------------------------------------------------------- county-level units
+
+
+def _province(name, by_name):
+    row = by_name[name]
+    while row["level"] not in ("province", "country"):
+        row = by_name[row["parent"]]
+    return row["name"]
+
+
+def test_zhejiang_rows_unchanged(rows):
+    """The hand-maintained 浙江 rows (province, cities, districts, zones) are not touched by
+    build_regions.py.  Update the digest only with a deliberate edit of those rows."""
+    by_name = {r["name"]: r for r in rows}
+    zj = [r for r in rows if _province(r["name"], by_name) == "浙江省"]
+    lines = "\n".join(",".join(r[k] for k in ("name", "level", "parent", "aliases")) for r in zj)
+    assert len(zj) == 143
+    assert hashlib.sha256(lines.encode()).hexdigest()[:16] == "0f3a240833a3ef09"
+    assert sum(r["level"] == "district" for r in zj) == 91
+
+
+@pytest.mark.parametrize("province, official", [
+    # 民政部 2024: county-level units per province
+    ("江苏省", 95), ("广东省", 122), ("四川省", 183), ("河北省", 167), ("湖北省", 103),
+    ("海南省", 25), ("新疆维吾尔自治区", 110), ("西藏自治区", 74),
+    ("北京市", 16), ("天津市", 16), ("上海市", 16), ("重庆市", 38),
+])
+def test_district_counts_per_province(rows, province, official):
+    by_name = {r["name"]: r for r in rows}
+    districts = [r for r in rows if r["level"] == "district" and _province(r["name"], by_name) == province]
+    assert len(districts) == official
+
+
+def test_district_parents(gaz):
+    assert gaz.get("雁塔区").parent == "西安市"
+    assert gaz.get("仙桃市").parent == "湖北省"           # 省直辖
+    assert gaz.get("济源市").parent == "河南省"
+    assert gaz.get("五指山市").parent == "海南省"
+    assert gaz.get("海淀区").parent == "北京市"           # a municipality's district
+    assert gaz.get("武清区").parent == "天津市"
+    assert gaz.get("长阳县").name == "长阳土家族自治县"
+    assert gaz.get("管城区").name == "管城回族区"
+    assert gaz.get("安徽和县").name == "马鞍山市和县"     # 和县 alone is never a mention
+    assert gaz.get("和县") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("深圳市南山区统计局日前发布数据显示,上半年南山区实现地区生产总值4012.5亿元",
+     [("深圳市南山区", "深圳市南山区", "深圳市"), ("南山区", "深圳市南山区", "深圳市")]),
+    ("西安市雁塔区与西安高新区签署合作协议,雁塔将打造科技创新核心区",
+     [("西安市雁塔区", "雁塔区", "西安市"), ("西安高新区", "西安高新区", "西安市"),
+      ("雁塔", "雁塔区", "西安市")]),
+    ("2023年,苏州市吴江区汾湖高新区新增国家高新技术企业126家",
+     [("苏州市吴江区", "吴江区", "苏州市")]),
+    ("示范区涉及的青浦区、吴江区、嘉善县三地总面积约2413平方公里",
+     [("青浦区", "青浦区", "上海市"), ("吴江区", "吴江区", "苏州市"), ("嘉善县", "嘉善县", "嘉兴市")]),
+])
+def test_find_county_level_units(gaz, text, expected):
+    assert [(m.surface, m.region.name, m.region.parent) for m in gaz.find(text)] == expected
+
+
+def test_ambiguous_name_follows_the_region_named_before_it(gaz):
+    ms = gaz.find("记者从深圳市科技创新局获悉,同期,南山区国家级高新技术企业超过5000家")
+    assert names_of(ms) == ["深圳市", "深圳市南山区"]
+    assert [m.ambiguous for m in ms] == [False, True]
+    # the latest region named wins, at its most specific level: 徐州 after 南京
+    assert names_of(gaz.find("南京市、徐州市各有一个鼓楼区"))[-1] == "徐州市鼓楼区"
+    assert names_of(gaz.find("徐州市地处江苏省北部,鼓楼区"))[-1] == "徐州市鼓楼区"
+    assert names_of(gaz.find("福州市与江苏省合作,鼓楼区"))[-1] == "南京市鼓楼区"
+
+
+def test_context_settles_an_ambiguous_name(gaz):
+    text = "上半年南山区实现地区生产总值同比增长6.2%"
+    assert names_of(gaz.find(text, context=["鹤岗市"])) == ["鹤岗市南山区"]
+    assert names_of(gaz.find(text, context=["黑龙江省"])) == ["鹤岗市南山区"]
+    assert names_of(gaz.find(text, context=["深圳高新区"])) == ["深圳市南山区"]
+    assert names_of(gaz.find(text, context="鹤岗市")) == ["鹤岗市南山区"]
+    # a region the text names before the mention outweighs the context
+    assert names_of(gaz.find("深圳" + text, context=["鹤岗市"])) == ["深圳市", "深圳市南山区"]
+    # 舟山's hand row keeps its name 普陀区; 上海's is the first reading
+    assert names_of(gaz.find("普陀区召开数字经济大会", context=["舟山市"])) == ["普陀区"]
+    assert names_of(gaz.find("普陀区召开数字经济大会")) == ["上海市普陀区"]
+
+
+def test_ambiguous_name_without_context_is_the_first_reading(gaz):
+    (m,) = gaz.find("鼓楼区召开科技创新大会")
+    assert (m.region.name, m.ambiguous) == ("南京市鼓楼区", True)
+    assert gaz.get("鼓楼区").name == "南京市鼓楼区"
+    assert [r.name for r in gaz.readings("鼓楼区")] == ["南京市鼓楼区", "福州市鼓楼区", "徐州市鼓楼区", "开封市鼓楼区"]
+    assert gaz.get("南山区").name == "深圳市南山区"
+    assert gaz.get("朝阳区").name == "北京市朝阳区"
+    assert gaz.get("西湖区").parent == "杭州市"
+    # a canonical name is always its own row, even when the same form reads first as another
+    assert gaz.get("普陀区").parent == "舟山市"
+    assert [r.name for r in gaz.readings("普陀区")] == ["上海市普陀区", "普陀区"]
+    assert gaz.readings("不存在的地方") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("长安汽车发布新能源战略", []),
+    ("坚持走和平发展道路", []),
+    ("白云山风景名胜区", []),
+    ("加快区块链技术应用", []),
+    ("西安区域经济发展", ["西安市"]),          # not 辽源's or 牡丹江's 西安区
+    ("河北区域协同发展", ["河北省"]),          # not 天津's 河北区
+    ("积极开拓东方市场", []),
+    ("沿海城市和西南山区", []),
+    ("从新兴城市到宁南山区", []),
+    ("同比增长8.4%,每当阳光明媚", []),
+    ("宣布成立山东分中心", ["山东省"]),
+    ("西安高新区位列第六", ["西安高新区"]),
+])
+def test_common_words_are_not_regions(gaz, text, expected):
+    assert names_of(gaz.find(text)) == expected
+
+
+def test_shared_forms_must_be_declared():
+    def region(name, parent=None, aliases=(), shared=()):
+        return Region(name, "district" if parent else "province", parent, tuple(aliases) + tuple(shared),
+                      tuple(shared))
+    p = region("甲省")
+    ok = Gazetteer([p, region("甲市东区", "甲省", shared=["东区"]), region("乙市东区", "甲省", shared=["东区"])])
+    assert [r.name for r in ok.readings("东区")] == ["甲市东区", "乙市东区"]
+    with pytest.raises(ValueError, match="maps to both"):
+        Gazetteer([p, region("甲市东区", "甲省", aliases=["东区"]), region("乙市东区", "甲省", aliases=["东区"])])
+    with pytest.raises(ValueError, match="no other region"):
+        Gazetteer([p, region("甲市东区", "甲省", shared=["东区"])])
 
 
 # --------------------------------------------------------------------------- indicators

@@ -2,8 +2,9 @@
 
 Pure functions over two packaged reference tables (see ``reference/README.md``):
 
-* ``reference/regions.csv``    -- 全国, provinces, prefecture-level units, 浙江 districts
-                                  and counties, national high-tech zones and other zones.
+* ``reference/regions.csv``    -- 全国, provinces, prefecture-level units, every county-level
+                                  unit (市辖区, 县, 县级市, 旗 ...), national high-tech zones
+                                  and other zones.
 * ``reference/indicators.csv`` -- economic / technology indicators, their press synonyms,
                                   base unit, category, measure and plausible ranges.
 
@@ -20,7 +21,18 @@ Matching rules for :meth:`Gazetteer.find`:
   ``中信银行杭州分行``) or by a short organisation name ending in one
   (``浙江海洋大学``, ``杭州加威智能科技有限公司``) is not a region mention;
 * a small list of words that merely contain a region alias (``长治久安``, ``三明治``,
-  ``杭州湾``, ``国内外`` ...) is consumed as a non-region token.
+  ``杭州湾``, ``国内外`` ...) is consumed as a non-region token;
+* a district name ending in 区 that runs into 区域 or 区块(链) gives way to the longest
+  shorter form starting at the same place, when there is one: ``河北区域`` is 河北省, not
+  天津's 河北区.
+
+Ambiguous names.  A surface form may be declared shared by several regions: ``南山区`` of
+深圳 and of 鹤岗, each with the alias ``?南山区`` in regions.csv.  Its readings are kept in
+file order, the better-known first.  For each mention of such a form, :meth:`Gazetteer.find`
+picks the reading that is, or lies inside, the region named most recently before it in the
+same text (深圳市…南山区), else one of the caller's ``context`` regions; with none, the first
+reading.  :meth:`Gazetteer.get` gives the first reading (a canonical name always gives its
+own row), :meth:`Gazetteer.readings` all of them.
 """
 
 from __future__ import annotations
@@ -95,7 +107,9 @@ ORG_SUFFIXES_WINDOWED: tuple[tuple[str, int, str], ...] = (
 )
 # Characters that cannot be inside an organisation name run (function words).
 _GAP_STOP = set("的在和与及等是为了对向从将已或并共各全该其这于由把被但而也都还就又所")
-_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z]")
+# Characters of an organisation name run: Han characters and Latin letters, full-width ones
+# too, so the rules need no folded copy of the text.
+_NAME_CHARS = "\u3400-\u9fffA-Za-z\uff21-\uff3a\uff41-\uff5a"
 
 # Words that contain a region alias but do not mention the region; consumed as tokens.
 # The first group are common words whose last character starts an alias: they make
@@ -109,7 +123,18 @@ BLOCKED_WORDS: tuple[str, ...] = (
     "中国工程院", "中国移动", "中国电信", "中国联通", "中国石油", "中国石化", "中国平安",
     "中国人寿", "中国银联", "中国科协", "中国中车", "中国建筑", "中国电科", "中国电子",
     "黄河源", "出海口", "广安门", "文山会海", "定海神针",
+    # words that straddle a county-level name: 沿海城市 is not 海城市, 祁连山区 not 连山区
+    "沿海城市", "滨海城市", "新兴城市", "适应城市", "相应城市", "各项城市", "适宜城市", "中韩城市",
+    "沿海城区", "沿江城区", "其中山区", "今天山区", "振兴山区", "建立山区", "祁连山区",
+    "黄浦江", "非常熟", "武昌鱼", "雷州半岛", "贺兰山",
+    # 山区 "mountain area" after a part of the country: 皖南山区, 西南山区 are not 南山区
+    *(part + "南山区" for part in "东西江华岭皖闽陕赣湘浙苏滇豫鲁川晋冀桂粤宁"),
 )
+# 区域 and 区块 are words: a district name whose final 区 starts one gives way to a shorter
+# form (河北区域 -> 河北).  Not 区位: 高新区位列第六 is far commoner than 区位优势.
+_QU_WORDS = frozenset("域块")
+# In regions.csv, an alias written ?南山区 is a surface form the region shares with others.
+SHARED_MARK = "?"
 
 
 def _org_suffix_pattern() -> re.Pattern:
@@ -119,7 +144,7 @@ def _org_suffix_pattern() -> re.Pattern:
     immediate = [re.escape(suf) + (f"(?!{exceptions[suf]})" if suf in exceptions else "")
                  for suf in ORG_SUFFIXES_IMMEDIATE]
     stops = re.escape("".join(sorted(_GAP_STOP)))
-    name_char = rf"(?:(?![{stops}])[\u3400-\u9fffA-Za-z])"
+    name_char = rf"(?:(?![{stops}])[{_NAME_CHARS}])"
     windowed = [rf"{name_char}{{1,{max_gap}}}?{re.escape(suf)}" + (f"(?![{not_next}])" if not_next else "")
                 for suf, max_gap, not_next in ORG_SUFFIXES_WINDOWED]
     return re.compile("|".join(immediate + windowed))
@@ -164,6 +189,9 @@ class Region:
     level: str
     parent: str | None
     aliases: tuple[str, ...]
+    # the aliases it shares with other regions (written ``?南山区`` in regions.csv); they are
+    # in ``aliases`` too
+    shared_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +200,8 @@ class RegionMention:
     end: int
     surface: str
     region: Region
+    # the surface form has several readings (南山区); ``region`` is the one find() chose
+    ambiguous: bool = False
 
 
 class Gazetteer:
@@ -189,39 +219,52 @@ class Gazetteer:
             if r.parent is not None and r.parent not in self._regions:
                 raise ValueError(f"{r.name}: parent {r.parent!r} is not a region")
 
-        # surface form (normalised) -> canonical name
-        self._index: dict[str, str] = {}
-        for r in self._regions.values():
-            self._index_form(r.name, r.name)
-        for r in self._regions.values():
-            for a in r.aliases:
-                self._index_form(a, r.name)
+        # surface form (normalised) -> canonical names of its readings, in file order
+        self._index: dict[str, tuple[str, ...]] = _surface_index(self._regions.values())
+        # region -> itself and its ancestors below the country, most specific first: what a
+        # mention of it tells about the place an ambiguous name after it is in
+        self._anchors: dict[str, tuple[str, ...]] = {
+            name: (name, *(a.name for a in self.ancestors(name) if a.level != "country"))
+            for name in self._regions
+        }
 
+        # The automaton is scanned over a copy of the text in which every character that no
+        # form contains is one placeholder, the first child of the root: pyahocorasick finds
+        # a child by a linear scan, and with ~930 first characters that scan, not the number
+        # of matches, is what a passage costs.  Forms go in file order (全国, provinces,
+        # cities first): their frequent first characters come early in the root's list too.
         auto = ahocorasick.Automaton()
-        for form, name in self._index.items():
-            auto.add_word(form, (len(form), name))
+        auto.add_word(_PLACEHOLDER + _NEVER, (0, None))   # makes _PLACEHOLDER the first child
+        alphabet: set[str] = set()
+        for form, names in self._index.items():
+            auto.add_word(form, (len(form), names))
+            alphabet.update(form)
         for word in blocked_words:
             form = normalize_text(word)
             if form not in self._index:
                 auto.add_word(form, (len(form), None))
+                alphabet.update(form)
         auto.make_automaton()
         self._auto = auto
-
-    def _index_form(self, form: str, name: str) -> None:
-        key = normalize_text(form.strip())
-        if not key:
-            return
-        prev = self._index.get(key)
-        if prev is not None and prev != name:
-            raise ValueError(f"surface form {form!r} maps to both {prev!r} and {name!r}")
-        self._index[key] = name
+        self._scan_table = _ScanTable(alphabet)
 
     # -- lookups -----------------------------------------------------------------
 
     def get(self, name_or_alias: str) -> Region | None:
-        """Region by canonical name or alias (full-width parentheses accepted)."""
-        name = self._index.get(normalize_text(name_or_alias.strip()))
-        return self._regions[name] if name is not None else None
+        """Region by canonical name or alias (full-width parentheses accepted).
+
+        A canonical name gives its own region (普陀区 is 舟山's); any other shared form
+        gives its first reading (南山区: 深圳市南山区)."""
+        key = normalize_text(name_or_alias.strip())
+        if key in self._regions:
+            return self._regions[key]
+        names = self._index.get(key)
+        return self._regions[names[0]] if names else None
+
+    def readings(self, name_or_alias: str) -> list[Region]:
+        """Every region a name or alias can mean, first reading first ([] if unknown)."""
+        names = self._index.get(normalize_text(name_or_alias.strip()), ())
+        return [self._regions[n] for n in names]
 
     def ancestors(self, name: str) -> list[Region]:
         """Parent chain, nearest first, up to 全国.  ``KeyError`` for an unknown name."""
@@ -254,33 +297,121 @@ class Gazetteer:
 
     # -- matching ----------------------------------------------------------------
 
-    def find(self, text: str) -> list[RegionMention]:
-        """All region mentions in ``text``: leftmost-longest, non-overlapping, by start."""
-        if not text:
-            return []
-        norm = normalize_text(text)
-        # Longest candidate per start offset; a blocked word is a candidate with no region.
-        best: dict[int, tuple[int, str | None]] = {}
-        for end_idx, (length, name) in self._auto.iter(norm):
-            start = end_idx - length + 1
-            cur = best.get(start)
-            if cur is None or length > cur[0]:
-                best[start] = (length, name)
+    def find(self, text: str, context: Iterable[str] = ()) -> list[RegionMention]:
+        """All region mentions in ``text``: leftmost-longest, non-overlapping, by start.
+
+        ``context``: canonical names of regions the text is known to be about (the page's
+        city, say).  With the regions the text names before it, they settle which reading
+        of an ambiguous name (南山区) a mention is; see the module docstring.
+        """
+        best = self._candidates(text)
+        known = (self.get(name) for name in ([context] if isinstance(context, str) else context))
+        about = [region.name for region in known if region is not None]
 
         mentions: list[RegionMention] = []
         pos = 0
         for start in sorted(best):
             if start < pos:
                 continue
-            length, name = best[start]
+            length, names = best[start]
+            if names is not None:
+                if _org_follows(text, start + length):
+                    # An organisation name: drop every region reading starting here.
+                    continue
+                if _runs_into_qu_word(text, start + length):
+                    length, names = self._district_gives_way(text, start, length, names)
             end = start + length
-            if name is not None and _org_follows(norm, end):
-                # An organisation name: drop every region reading starting here.
-                continue
             pos = end
-            if name is not None:
-                mentions.append(RegionMention(start, end, text[start:end], self._regions[name]))
+            if names is None:   # a blocked word
+                continue
+            name = names[0] if len(names) == 1 else self._resolve(names, about, mentions)
+            mentions.append(RegionMention(start, end, text[start:end], self._regions[name],
+                                          ambiguous=len(names) > 1))
         return mentions
+
+    def _candidates(self, text: str) -> dict[int, tuple[int, tuple[str, ...] | None]]:
+        """Longest automaton match per start offset: (length, readings), or (length, None)
+        for a blocked word."""
+        best: dict[int, tuple[int, tuple[str, ...] | None]] = {}
+        for end_idx, (length, names) in self._auto.iter(text.translate(self._scan_table)):
+            start = end_idx - length + 1
+            cur = best.get(start)
+            if cur is None or length > cur[0]:
+                best[start] = (length, names)
+        return best
+
+    def _district_gives_way(self, text: str, start: int, length: int, names: tuple[str, ...]
+                            ) -> tuple[int, tuple[str, ...]]:
+        """For a district name whose last 区 starts 区域/区块: the longest shorter form
+        starting at ``start`` (河北区域 -> 河北), or the match itself when there is none."""
+        if any(self._regions[n].level != "district" for n in names):
+            return length, names
+        for n in range(length - 1, 1, -1):
+            shorter = self._index.get(normalize_text(text[start:start + n]))
+            if shorter is not None:
+                return n, shorter
+        return length, names
+
+    def _resolve(self, names: tuple[str, ...], about: list[str], earlier: list[RegionMention]) -> str:
+        """The reading the regions named before it point to.  The latest of them (mentions
+        from the nearest back, then the context) that is or contains some readings keeps
+        those, judged at its most specific level (徐州市 before 江苏省); older ones narrow
+        further.  The first reading that remains wins."""
+        readings = list(names)
+        for source in [m.region.name for m in reversed(earlier)] + about:
+            for anchor in self._anchors[source]:
+                inside = [r for r in readings if anchor in self._anchors[r]]
+                if inside:
+                    readings = inside
+                    break
+            if len(readings) == 1:
+                break
+        return readings[0]
+
+
+_PLACEHOLDER, _NEVER = "\ue000", "\ue001"   # private-use characters; _NEVER never reaches the scan
+
+
+class _ScanTable(dict):
+    """str.translate table: full-width folding, then every character outside the forms'
+    alphabet to _PLACEHOLDER (one character for one: offsets are kept).  Filled lazily."""
+
+    def __init__(self, alphabet: Iterable[str]):
+        super().__init__()
+        self._alphabet = frozenset(alphabet)
+
+    def __missing__(self, cp: int) -> int:
+        folded = _FOLD.get(cp, cp)
+        out = folded if chr(folded) in self._alphabet else ord(_PLACEHOLDER)
+        self[cp] = out
+        return out
+
+
+def _runs_into_qu_word(text: str, end: int) -> bool:
+    """True when the match ending at ``end`` ends in the 区 of 区域 or 区块."""
+    return end < len(text) and text[end - 1] == "区" and text[end] in _QU_WORDS
+
+
+def _surface_index(regions: Iterable[Region]) -> dict[str, tuple[str, ...]]:
+    """Surface form (normalised) -> canonical names of its readings, in file order.
+
+    A form may have several readings only when all of them but at most one declare it
+    shared; a form declared shared must have another reading."""
+    readings: dict[str, list[str]] = {}
+    undeclared: dict[str, list[str]] = {}
+    for r in regions:
+        shared = {normalize_text(a) for a in r.shared_aliases}
+        for form in dict.fromkeys(normalize_text(f.strip()) for f in (r.name, *r.aliases) if f.strip()):
+            readings.setdefault(form, []).append(r.name)
+            if form not in shared:
+                undeclared.setdefault(form, []).append(r.name)
+    for form, names in readings.items():
+        loose = undeclared.get(form, [])
+        if len(loose) > 1:
+            raise ValueError(f"surface form {form!r} maps to both {loose[0]!r} and {loose[1]!r}")
+        if len(names) == 1 and not loose:
+            raise ValueError(f"{names[0]}: {form!r} is declared shared but no other region has it")
+    return {form: tuple(names) for form, names in readings.items()}
 
 
 def _parse_regions(text: str) -> list[Region]:
@@ -292,8 +423,11 @@ def _parse_regions(text: str) -> list[Region]:
     for row in reader:
         name = row["name"].strip()
         parent = (row["parent"] or "").strip() or None
-        aliases = tuple(a for a in _split_list(row["aliases"]) if a != name)
-        out.append(Region(name, row["level"].strip(), parent, aliases))
+        cells = _split_list(row["aliases"])
+        shared = tuple(c.removeprefix(SHARED_MARK).strip() for c in cells if c.startswith(SHARED_MARK))
+        aliases = tuple(dict.fromkeys(
+            a for a in (c.removeprefix(SHARED_MARK).strip() for c in cells) if a and a != name))
+        out.append(Region(name, row["level"].strip(), parent, aliases, shared))
     return out
 
 
