@@ -162,11 +162,12 @@ def _resolve_deictic(word: str, context_region: str | None, gaz: Gazetteer) -> s
 
 
 @lru_cache(maxsize=8192)   # each passage is looked at for its article, its zone and its figures
-def place_mentions(text: str, gaz: Gazetteer) -> tuple:
+def place_mentions(text: str, gaz: Gazetteer, about: str | None = None) -> tuple:
     """Gazetteer mentions that name a place, not part of an organisation's name. The
     country counts only in front of a figure (全国169个国家级高新区): 全国重点实验室,
-    全国标杆 are categories, 居全国第一 a ranking scope."""
-    return tuple(m for m in gaz.find(text)
+    全国标杆 are categories, 居全国第一 a ranking scope. `about` is the region the text
+    is known to be about: it settles which 南山区 (深圳's or 鹤岗's) a bare name is."""
+    return tuple(m for m in gaz.find(text, context=(about,) if about else ())
             if m.surface not in WEAK_COUNTRY_ALIASES
             and not (m.region.level == "country" and not COUNT_AFTER.match(text, m.end))
             and not (m.region.level in ("country", "province", "city") and ORG_AFTER.match(text[m.end:m.end + 8]))
@@ -177,7 +178,7 @@ def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, i
     """Entity mentions of a text: gazetteer names, words standing for the context region
     (全市, 该区 …) and organisations opening a clause (中信银行杭州分行 …, the subject)."""
     found = []
-    for m in place_mentions(text, gaz):
+    for m in place_mentions(text, gaz, context.region):
         inner = LOCAL_PLACE_AFTER.match(text, m.end) if m.region.level in ("city", "district") else None
         if inner:   # 嘉善县姚庄镇, 苏州市吴江区汾湖高新区: the place inside the county or city
             found.append((m.start, inner.end(), _local_name(inner.group(0), m.region.name)))
@@ -544,7 +545,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
                 context.region = found[0].region.name
             context.period = None
             continue
-        zones = [m.region.name for m in place_mentions(p.text, gaz) if m.region.level == "zone"]
+        zones = [m.region.name for m in place_mentions(p.text, gaz, context.region) if m.region.level == "zone"]
         for row in extract_passage(p, context, doc_year, gaz):
             key = (row.region, row.indicator, row.value_base, row.unit_base, row.measure, row.period)
             if key not in seen:
