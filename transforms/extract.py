@@ -68,8 +68,8 @@ ORG_SUBJECT = re.compile(
 )
 # Places the gazetteer cannot list (towns, scenic areas, provincial zones, corridors): a
 # name of 2-12 characters ending in a place word, opening a clause (after a bullet, a
-# date or 的 too) or right after the county or city it lies in (嘉善县姚庄镇). Category words (城镇, 特色小镇, 国家高新区) and
-# verb phrases (打造…示范区) are not names.
+# date or 的 too) or right after the county or city it lies in (嘉善县姚庄镇). Category
+# words (城镇, 特色小镇, 国家高新区) and verb phrases (打造…示范区) are not names.
 PLACE_WORD = r"(?:镇|乡|街道|景区|度假区|高新区|经开区|科技城|科学城|科创绿谷|科创走廊|示范区)"
 NOT_A_NAME = (r"(?!各|全|该|本|这|此|其|城|乡|小|大|新|度|届|特色|国家|省级|市级|县级|全国|重点|相关|周边|沿线|"
               r"建设|推动|打造|加快|依托|围绕|支持|推进|聚焦|助力|服务|入驻|落户|走进|来到|前往|积极|创建|申报|"
@@ -184,12 +184,14 @@ def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, i
             found.append((m.start, inner.end(), _local_name(inner.group(0), m.region.name)))
         else:
             found.append((m.start, m.end, m.region.name))
+    article_region = gaz.get(context.region) if context.region else None
+    county = context.region if article_region is not None and article_region.level == "district" else None
     for m in LOCAL_PLACE.finditer(text):
         start, end = m.span("place")
         if CLUE.match(m.group("place")):
             continue   # 上半年高新区: a date, then the zone the article speaks of
         if not any(s <= start < e or start <= s < end for s, e, _ in found):
-            found.append((start, end, _local_name(m.group("place"), context.region, gaz)))
+            found.append((start, end, _local_name(m.group("place"), county)))
     for m in ORG_SUBJECT.finditer(text):
         start, end = m.start("org"), m.end("org")
         found = [f for f in found if not (start <= f[0] < end)]
@@ -209,14 +211,9 @@ def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, i
     return sorted(found)
 
 
-def _local_name(place: str, around: str | None, gaz: Gazetteer | None = None) -> str:
-    """A town is named with its county (嘉善县姚庄镇) when the text or the article gives it."""
-    if not TOWN.search(place) or around is None:
-        return place
-    region = gaz.get(around) if gaz is not None else None
-    if region is not None and region.level != "district":
-        return place
-    return around + place
+def _local_name(place: str, around: str | None) -> str:
+    """A town is named with the county or city it lies in (嘉善县姚庄镇) when known."""
+    return around + place if around and TOWN.search(place) else place
 
 
 def _rank_scopes(text: str) -> list[tuple[int, int]]:
@@ -405,12 +402,10 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     return _ordered_lists(_pair_respectively(rows, text, sentences, mentions), text, mentions)
 
 
-def _reporting_year(headline_clues: list[Clue], passages: list[Passage], article: int,
-                    doc_year: int | None) -> int | None:
+def _reporting_year(headline_clues: list[Clue], lead: Passage | None, doc_year: int | None) -> int | None:
     """The year an article reports on when it is not the year it was printed: a past year
     its headline names, or that its lead names before its first figure (2023年,嘉善县实现
     地区生产总值…): 全年, 年末 and figures without a clue then belong to that year."""
-    lead = next((p for p in passages if p.article_id == article and not p.removed and not p.heading), None)
     lead_clues = []
     if lead is not None:
         quantities = find_quantities(lead.text)
@@ -523,9 +518,12 @@ def extract_document(passages: list[Passage], doc_year: int | None,
     regions = article_regions(passages, gaz)
     doc_region = next((r for r in regions.values() if r), None)
     headlines: dict[int, list[Passage]] = {}   # the heading lines an article opens with
+    leads: dict[int, Passage] = {}              # and its first paragraph
     for p in passages:
         if p.heading and not p.removed and not DATELINE.search(p.text):
             headlines.setdefault(p.article_id, []).append(p)
+        elif not p.heading and not p.removed:
+            leads.setdefault(p.article_id, p)
     rows: list[Indicator] = []
     seen: set[tuple] = set()
     context, article = _Context(), None
@@ -537,7 +535,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             context = _Context(region=regions.get(article) or doc_region)
             headline_clues = [c for h in headlines.get(article, []) for c in find_clues(h.text, doc_year)]
             context.default_period = next((c.period for c in headline_clues if c.period), None)
-            context.year = _reporting_year(headline_clues, passages, article, doc_year)
+            context.year = _reporting_year(headline_clues, leads.get(article), doc_year)
         if p.heading:
             # a subhead naming a region ("桐庐县:7000万元筑巢引凤") opens a section about it
             found = place_mentions(p.text, gaz)
