@@ -427,16 +427,20 @@ def test_a_50_mb_page_is_processed(prefect_harness, tmp_path):
             proc.wait(timeout=30)
             assert _fingerprint(raw) == before
             pytest.xfail(
-                f"a 50 MB page did not finish within {BIG_PAGE_TIMEOUT}s: Prefect walks every passage of "
-                "the batch handed to each task (pass it in prefect.utilities.annotations.quote), and GX "
-                "copies the list of passage ids into every expectation it evaluates")
+                f"a 50 MB page did not finish within {BIG_PAGE_TIMEOUT}s (about 60 s on a quiet 2-core "
+                "machine): a loaded machine, or a stage that became slower (see make bench)")
     assert proc.returncode == 0, log.read_text(errors="replace")[-3000:]
     run = json.loads(result.read_text())
     assert _fingerprint(raw) == before
     row = table(warehouse, "documents").set_index("doc").loc["big.txt"]
     assert row["status"] == "ok" and row["encoding"] == "utf-8" and row["n_chars"] > 10_000_000
     passages = table(warehouse, "passages")
-    assert (passages["removed"] == "duplicate").mean() > 0.9      # the seed paragraphs, over and over
+    # the seed paragraphs, over and over: each is kept once (a byline or subhead too short
+    # to be a passage of its own, "◎本报记者 龙跃梅", is never deduplicated)
+    from transforms.dedup import MIN_EXACT_CHARS, content_key
+    keys = passages.loc[passages["removed"].isna(), "text"].map(content_key)
+    assert (passages["removed"] == "duplicate").mean() > 0.8
+    assert not keys[keys.str.len() >= MIN_EXACT_CHARS].duplicated().any()
     assert run["counts"]["indicators_landed"] > 0
     print(f"\n[50 MB page] flow run {run['seconds']:.1f}s, peak memory {run['peak_mb']:.0f} MB, "
           f"stages {run['timings']}")
