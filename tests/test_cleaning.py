@@ -124,3 +124,13 @@ def test_ad_block_with_phone_numbers_is_boilerplate_but_articles_are_not():
     passages = clean(page)
     assert passages[0].removed is None
     assert {p.rule for p in passages[1:]} == {"contact_block"}
+
+
+def test_a_headline_under_an_ad_line_is_not_part_of_the_ad():
+    # the line above a dateline or source line is an article's headline
+    page = ("扫码关注“江苏经济报”微信公众号    客服热线:025-96096\n\n当前位置:首页 > 经济 > 数据发布\n\n"
+            "南京市2023年国民经济和社会发展统计公报(摘要)\n\n2024-03-27 16:40  来源:南京市统计局\n\n"
+            "2023年,全市经济运行整体回升向好。\n")
+    verdicts = {p.text[:6]: p.rule for p in clean(page)}
+    assert verdicts == {"扫码关注“江": "contact_block", "当前位置:首": "contact_block",
+                        "南京市202": None, "2024-0": None, "2023年,": None}

@@ -38,6 +38,11 @@ from transforms.to_simplified import to_simplified
     ("与2020年相比翻了一番", 2024, []),
     ("2021年至2023年,全区研发投入年均增长约15%", 2024, ["2021..2023", None]),
     ("去年底,全区共有高新技术企业2000家", 2024, ["2023-12"]),
+    ("前5个月,全区新增注册企业2468家", 2024, ["2024-01..05"]),
+    ("今年前三个月,出口增长", 2024, ["2024-01..03"]),
+    # 目前 inside a text is now; a passage opening with it inherits (the extractor's rule)
+    ("国家高新区数量由2012年的105家增至目前的178家", 2024, ["2012", "2024"]),
+    ("目前,园区集聚人才38万人", 2024, []),
 ])
 def test_clues_resolve_to_exact_periods(text, year, expected):
     assert [c.period for c in find_clues(text, year)] == expected

@@ -80,11 +80,12 @@ LOCAL_PLACE = re.compile(rf"(?:^|(?<=[,，。；;:：、和与及在的年月\s�
 LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:镇|乡|街道|高新区|经开区)"
                                r"(?![\u4e00-\u9fff]{0,3}(?:管委会|政府|办事处|党委|党工委|公司|人民|办公室))")
 TOWN = re.compile(r"(镇|乡|街道)$")
+CATEGORY_OF_ZONES = re.compile(r"(国家|国家级|省级)(高新区|经开区)$")
 # Passages opening with these words speak of the period of the passage before them.
 CARRY_OPENERS = re.compile(r"^(目前|同期|本次|此次)")
 # What a 目前/同期/本次 passage inherits: a reporting period or an event's month
 # (10月17日…本次拍卖会), never a bare year (去年, 2016年), which holds for its sentence.
-CARRIED_CLUES = {"half", "halfyear", "q3", "quarter", "months", "asof", "month"}
+CARRIED_CLUES = {"half", "halfyear", "q3", "quarter", "months", "firstmonths", "asof", "month"}
 VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|总计|合计|"
                        r"分别|同比|增长|了|已|在|至|到|的|和|及|与|新增|其中|即将|首次|均|都|以|居|位居|位列|列)+$")
 LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|同期|全市|全省|全区|该区|当地|目前|通过|实现|完成|达到|拥有|共有|"
@@ -103,7 +104,7 @@ ORDERED_LIST = re.compile(r"(?:的)?(?:是|为|依次是|依次为|分别是|分
 TITLE = re.compile(r"《[^》]{0,80}》")
 LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 # Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
-SENTENCE_CLUES = {"year", "plan", "range", "deadline", "since"}
+SENTENCE_CLUES = {"year", "plan", "range", "deadline", "since", "yearend", "present"}
 COUNT_UNITS = set("家件人项个户名位所场次条座台套篇种类批支例份张")
 
 
@@ -197,8 +198,8 @@ def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, i
     county = context.region if article_region is not None and article_region.level == "district" else None
     for m in LOCAL_PLACE.finditer(text):
         start, end = m.span("place")
-        if CLUE.match(m.group("place")):
-            continue   # 上半年高新区: a date, then the zone the article speaks of
+        if CLUE.match(m.group("place")) or CATEGORY_OF_ZONES.search(m.group("place")):
+            continue   # 上半年高新区: a date, then the zone; 东部地区国家高新区: a group of zones
         if not any(s <= start < e or start <= s < end for s, e, _ in found):
             found.append((start, end, _local_name(m.group("place"), county)))
     for m in ORG_SUBJECT.finditer(text):
@@ -417,8 +418,8 @@ def _reporting_year(headline_clues: list[Clue], lead: Passage | None, doc_year: 
     地区生产总值…): 全年, 年末 and figures without a clue then belong to that year."""
     lead_clues = []
     if lead is not None:
-        quantities = find_quantities(lead.text)
-        first_figure = quantities[0].start if quantities else len(lead.text)
+        figures = [q for q in find_quantities(lead.text) if q.unit_base not in DURATION_UNITS]
+        first_figure = figures[0].start if figures else len(lead.text)
         lead_clues = [c for c in find_clues(lead.text, doc_year) if c.end <= first_figure]
     for clue in headline_clues + lead_clues:
         if clue.kind == "year" and not clue.future and clue.year and (doc_year is None or clue.year < doc_year):
@@ -531,7 +532,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
     for p in passages:
         if p.heading and not p.removed and not DATELINE.search(p.text):
             headlines.setdefault(p.article_id, []).append(p)
-        elif not p.heading and not p.removed:
+        elif not p.heading and not p.removed and "。" in p.text:   # not the dateline line
             leads.setdefault(p.article_id, p)
     rows: list[Indicator] = []
     seen: set[tuple] = set()

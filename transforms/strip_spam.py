@@ -21,6 +21,7 @@ RELATED_READING = re.compile(r"^(相关阅读|相关链接|延伸阅读|相关�
 CONTACT = re.compile(r"(扫描二维码|扫码|二维码|联系电话|咨询电话|服务热线|联系方式|热线电话)")
 PHONE = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?!\d)")
 HAS_FIGURE = re.compile(r"\d")
+BYLINE = re.compile(r"(来源|发布时间|作者|编辑|记者)[:：]|^\s*(19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
 # short phrases separated by commas, with no sentence: the shape of an SEO keyword line
 KEYWORD_LIST = re.compile(r"^[^。！？；]{1,30}([,，、|][^。！？；,，]{1,30}){2,}$")
 SHORT_LINE = 30
@@ -113,12 +114,17 @@ def _is_ad_line(line: str) -> bool:
 
 def _extend_contact_blocks(lines: list[str], verdicts: list[LineVerdict]) -> None:
     nonblank = [i for i, l in enumerate(lines) if l.strip()]
+
+    def headline(j: int) -> bool:
+        # the line above a dateline or source line is an article's headline, not an ad
+        return j + 1 < len(nonblank) and bool(BYLINE.search(lines[nonblank[j + 1]]))
+
     for k, i in enumerate(nonblank):
         if verdicts[i].rule != "contact_block":
             continue
         for step in (-1, 1):
             j = k + step
             while 0 <= j < len(nonblank) and _is_ad_line(lines[nonblank[j]]) \
-                    and not verdicts[nonblank[j]].removed:
+                    and not verdicts[nonblank[j]].removed and not headline(j):
                 verdicts[nonblank[j]] = LineVerdict("boilerplate", "contact_block")
                 j += step
