@@ -267,9 +267,10 @@ def _return_freed_memory() -> None:
     import ctypes.util
     import gc
     gc.collect()
-    libc = ctypes.util.find_library("c")
-    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):
-        ctypes.CDLL(libc).malloc_trim(0)
+    path = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(path) if path else None
+    if libc is not None and hasattr(libc, "malloc_trim"):   # glibc only
+        libc.malloc_trim(0)
 
 
 def _share_embedded_api() -> None:

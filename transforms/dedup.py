@@ -98,14 +98,14 @@ def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) ->
 
     exact: dict[str, str] = {}
     lsh = RMinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM, num_bands=LSH_BANDS)
-    # LSH keys are positions in this list. Only the sketch is kept, never the shingles:
-    # a passage's shingle set is ~50 times its text, and 100 MB of pages would not fit.
+    # LSH keys are positions in this list. A passage's content key and sketch are kept,
+    # never its shingle set: that is ~50 times the text, and 100 MB of pages would not fit.
     indexed: list[tuple[str, str, list[str], RMinHash]] = []
 
     def index(pid: str, key: str, minhash: RMinHash | None = None) -> None:
         exact.setdefault(xxhash.xxh64_hexdigest(key.encode()), pid)
         if len(key) >= MIN_NEAR_CHARS:
-            minhash = minhash or _minhash(key)
+            minhash = _minhash(key) if minhash is None else minhash
             indexed.append((pid, key, NUMBER.findall(key), minhash))
             lsh.insert(len(indexed) - 1, minhash)
 
