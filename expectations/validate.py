@@ -337,7 +337,8 @@ def suite_columns() -> frozenset[str]:
                 visit(item)
 
     for suite in SUITES:
-        visit([e["kwargs"] for e in json.loads((gx_dir / "expectations" / f"{suite}.json").read_text("utf-8"))["expectations"]])
+        suite_json = json.loads((gx_dir / "expectations" / f"{suite}.json").read_text("utf-8"))
+        visit([e["kwargs"] for e in suite_json["expectations"]])
     checkpoint = json.loads((gx_dir / "checkpoints" / f"{CHECKPOINT_NAME}.json").read_text("utf-8"))
     names.update(checkpoint["result_format"].get("unexpected_index_column_names", []))
     return frozenset(names)
