@@ -7,10 +7,11 @@ wire transforms together, log and do I/O.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -164,6 +165,7 @@ def land(warehouse: str, frames: dict, run_id: str, validation: dict) -> str:
 
 
 CHUNK_SIZE = 200   # documents per task run of a page-wise stage
+VERSIONED_SUFFIXES = {".py", ".csv", ".txt", ".json", ".sql", ".yml"}
 
 
 @flow(name="gaoxin", log_prints=False)
@@ -204,6 +206,13 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         prev_quarantine = wh.read_table(root, "quarantine", T.QUARANTINE)
         prev_runs = wh.read_table(root, "runs", T.RUNS)
         prev_articles = wh.read_table(root, "articles", T.ARTICLES)
+        version = pipeline_version()
+        landed_by = prev_runs.sort_values("finished_at")["pipeline_version"].iloc[-1] if len(prev_runs) else None
+        if len(prev_docs) and landed_by != version:
+            # rows landed by other code or reference data would stay as they were: redo every page
+            logger.info("the pipeline changed since the last run (%s -> %s): every page is processed again",
+                        landed_by, version)
+            prev_docs = prev_docs.iloc[0:0]
         previous = dict(zip(prev_docs["doc"], prev_docs["doc_id"]))
 
         docs, unchanged = timed("ingest", ingest, raw, previous)
@@ -244,7 +253,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
             "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
             "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "status": "completed", "counts": json.dumps(counts, ensure_ascii=False, sort_keys=True),
-            "validation_success": report["success"],
+            "validation_success": report["success"], "pipeline_version": version,
         }], T.RUNS))
         timed("land", land, warehouse, {
             "documents": (documents, T.DOCUMENTS), "passages": (passages, T.PASSAGES),
@@ -258,6 +267,19 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
                "validation": report, "warehouse": str(root)}
     logger.info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
     return summary
+
+
+@cache
+def pipeline_version() -> str:
+    """A hash of what the rows come from: the transforms, their reference data and the
+    expectation suites. Pages landed by another version are processed again."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for package in ("transforms", "expectations"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in VERSIONED_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _return_freed_memory() -> None:

@@ -174,6 +174,18 @@ def test_new_page_repeating_a_landed_passage_points_at_it(incremental):
     assert len(own) == 1 and pd.isna(own.iloc[0]["removed"])
 
 
+def test_a_new_pipeline_version_processes_every_page_again(prefect_harness, tmp_path, monkeypatch):
+    from flows import pipeline
+    raw, warehouse = copy_raw(tmp_path / "raw", ["000", "004"]), tmp_path / "warehouse"
+    first = run_flow(raw, warehouse)
+    assert run_flow(raw, warehouse)["counts"]["documents_unchanged"] == 2
+    monkeypatch.setattr(pipeline, "pipeline_version", lambda: "a-newer-extractor")
+    counts = run_flow(raw, warehouse)["counts"]
+    assert counts["documents_ingested"] == 2 and counts["documents_unchanged"] == 0
+    assert counts["indicators_landed"] == first["counts"]["indicators_landed"]   # replaced, not added
+    assert table(warehouse, "runs")["pipeline_version"].iloc[-1] == "a-newer-extractor"
+
+
 # --------------------------------------------------------------------------- atomic landing
 
 KILLED_RUN = textwrap.dedent("""

@@ -43,6 +43,7 @@ QUARANTINE = pa.schema(list(INDICATORS) + [pa.field("failed_expectations", pa.st
 RUNS = pa.schema([
     ("run_id", pa.string()), ("started_at", pa.string()), ("finished_at", pa.string()),
     ("status", pa.string()), ("counts", pa.string()), ("validation_success", pa.bool_()),
+    ("pipeline_version", pa.string()),
 ])
 
 
