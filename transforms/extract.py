@@ -75,10 +75,10 @@ PLACE_WORD = r"(?:镇|乡|街道|景区|度假区|高新区|经开区|科技城|
 NOT_A_NAME = (r"(?!各|全|该|本|这|此|其|城|乡|小|大|新|度|届|特色|国家|省级|市级|县级|全国|重点|相关|周边|沿线|"
               r"建设|推动|打造|加快|依托|围绕|支持|推进|聚焦|助力|服务|入驻|落户|走进|来到|前往|积极|创建|申报|"
               r"成功|获批|获评|列入|纳入|作为|位于|地处|其中|同时|此外|目前|在|从|于|向|对|由|将|把|为|以)(?=[\u4e00-\u9fffA-Z])")
-LOCAL_PLACE = re.compile(rf"(?:^|(?<=[,，。；;:：、和与及在的年月\s◆●■▲★•·])|(?<=季度))(?P<place>{NOT_A_NAME}[\u4e00-\u9fffA-Z0-9]{{2,12}}?{PLACE_WORD})"
-                         r"(?![\u4e00-\u9fff]{0,3}(?:管委会|政府|办事处|党委|党工委|公司|人民|办公室))")
-LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:镇|乡|街道|高新区|经开区)"
-                               r"(?![\u4e00-\u9fff]{0,3}(?:管委会|政府|办事处|党委|党工委|公司|人民|办公室))")
+NOT_ITS_OFFICE = r"(?![\u4e00-\u9fff]{0,3}(?:管委会|政府|办事处|党委|党工委|公司|人民|办公室))"   # 姚庄镇政府
+LOCAL_PLACE = re.compile(rf"(?:^|(?<=[,，。；;:：、和与及在的年月\s◆●■▲★•·])|(?<=季度))"
+                         rf"(?P<place>{NOT_A_NAME}[\u4e00-\u9fffA-Z0-9]{{2,12}}?{PLACE_WORD}){NOT_ITS_OFFICE}")
+LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:镇|乡|街道|高新区|经开区){NOT_ITS_OFFICE}")
 TOWN = re.compile(r"(镇|乡|街道)$")
 CATEGORY_OF_ZONES = re.compile(r"(国家|国家级|省级)(高新区|经开区)$")
 # Passages opening with these words speak of the period of the passage before them.
