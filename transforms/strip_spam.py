@@ -15,13 +15,14 @@ from importlib import resources
 
 import ahocorasick
 
+from transforms.periods import DATELINE
+
 SENTENCE_END = re.compile(r"[。！？!?；;]")
 IMAGE_LINE = re.compile(r"^\S{0,60}\.(png|jpe?g|gif|webp|bmp)$", re.IGNORECASE)
 RELATED_READING = re.compile(r"^(相关阅读|相关链接|延伸阅读|相关新闻|推荐阅读)[:：]?$")
 CONTACT = re.compile(r"(扫描二维码|扫码|二维码|联系电话|咨询电话|服务热线|联系方式|热线电话)")
 PHONE = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?!\d)")
-HAS_FIGURE = re.compile(r"\d")
-BYLINE = re.compile(r"(来源|发布时间|作者|编辑|记者)[:：]|^\s*(19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
+SOURCE_LINE = re.compile(r"(来源|发布时间|作者|编辑|记者)[:：]")
 # short phrases separated by commas, with no sentence: the shape of an SEO keyword line
 KEYWORD_LIST = re.compile(r"^[^。！？；]{1,30}([,，、|][^。！？；,，]{1,30}){2,}$")
 SHORT_LINE = 30
@@ -117,7 +118,10 @@ def _extend_contact_blocks(lines: list[str], verdicts: list[LineVerdict]) -> Non
 
     def headline(j: int) -> bool:
         # the line above a dateline or source line is an article's headline, not an ad
-        return j + 1 < len(nonblank) and bool(BYLINE.search(lines[nonblank[j + 1]]))
+        if j + 1 >= len(nonblank):
+            return False
+        below = lines[nonblank[j + 1]].strip()
+        return bool(SOURCE_LINE.search(below) or DATELINE.match(below))
 
     for k, i in enumerate(nonblank):
         if verdicts[i].rule != "contact_block":
