@@ -13,6 +13,7 @@ from pathlib import Path
 import flows  # noqa: F401  (environment defaults before Prefect is imported)
 
 EXIT_OK, EXIT_FAILED, EXIT_EXPECTATIONS = 0, 1, 2
+WAREHOUSE_HELP = "directory, or fsspec URL such as s3://bucket/gaoxin (object storage)"
 
 
 def _quiet_shutdown_noise() -> None:
@@ -56,7 +57,7 @@ def cmd_run(args) -> int:
     from flows.pipeline import gaoxin_flow, with_dask
     _quiet_shutdown_noise()
     try:   # a busy warehouse is said plainly, before Prefect starts
-        with wh.exclusive(Path(args.warehouse)):
+        with wh.Warehouse(args.warehouse).exclusive():
             pass
     except wh.WarehouseBusy as e:
         print(f"gaoxin: {e}", file=sys.stderr)
@@ -82,7 +83,7 @@ def cmd_run(args) -> int:
 def cmd_query(args) -> int:
     from flows import warehouse as wh
     try:
-        con = wh.connect(Path(args.warehouse))
+        con = wh.Warehouse(args.warehouse).connect()
         df = con.execute(args.sql).df()
     except Exception as e:
         print(f"gaoxin: query failed: {e}", file=sys.stderr)
@@ -102,7 +103,7 @@ def cmd_query(args) -> int:
 def cmd_report(args) -> int:
     from flows.report import report_text
     try:
-        print(report_text(Path(args.warehouse)))
+        print(report_text(args.warehouse))
     except FileNotFoundError as e:
         print(f"gaoxin: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -152,12 +153,17 @@ def cmd_serve(args) -> int:
     return EXIT_OK
 
 
+def _absolute(location: str) -> str:
+    """Scheduled runs start elsewhere: a local path is made absolute, a URL kept."""
+    return location if "://" in location else str(Path(location).resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gaoxin", description="Chinese news pages -> indicator tables")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the flow on raw/ into warehouse/")
-    run.add_argument("--raw", type=Path, default=Path("raw"))
-    run.add_argument("--warehouse", type=Path, default=Path("warehouse"))
+    run.add_argument("--raw", default="raw", help="directory or fsspec URL of the pages")
+    run.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
     run.add_argument("--strict", action="store_true", help="exit 2 when any expectation failed")
     run.add_argument("--dask-workers", type=int, default=0,
                      help="run page-wise stages on a local Dask cluster of N worker processes")
@@ -166,16 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(fn=cmd_run)
     query = sub.add_parser("query", help="run SQL on the warehouse")
     query.add_argument("sql")
-    query.add_argument("--warehouse", type=Path, default=Path("warehouse"))
+    query.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.set_defaults(fn=cmd_query)
     report = sub.add_parser("report", help="data-quality report: Data Docs path + text summary")
-    report.add_argument("--warehouse", type=Path, default=Path("warehouse"))
+    report.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
     report.set_defaults(fn=cmd_report)
     serve = sub.add_parser("serve", help="serve a scheduled deployment of the flow")
     serve.add_argument("--cron", default="0 6 * * *")
-    serve.add_argument("--raw", type=Path, default=Path("raw").resolve())
-    serve.add_argument("--warehouse", type=Path, default=Path("warehouse").resolve())
+    serve.add_argument("--raw", type=_absolute, default=_absolute("raw"))
+    serve.add_argument("--warehouse", type=_absolute, default=_absolute("warehouse"), help=WAREHOUSE_HELP)
     serve.set_defaults(fn=cmd_serve)
     args = parser.parse_args(argv)
     return args.fn(args)

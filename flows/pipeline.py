@@ -15,6 +15,7 @@ from functools import cache, partial
 from datetime import datetime, timezone
 from pathlib import Path
 
+import fsspec
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -40,17 +41,21 @@ stage = partial(task, cache_policy=NO_CACHE, persist_result=False)
 
 @stage(name="ingest")
 def ingest(raw_dir: str, previous: dict[str, str]) -> tuple[list[Document], list[str]]:
-    """Read raw/ (never modified). Returns new or changed documents, and unchanged names."""
+    """Read raw/ (a directory or an fsspec URL; never modified). Returns new or changed
+    documents, and unchanged names."""
+    fs, root = fsspec.core.url_to_fs(raw_dir)
     docs, unchanged = [], []
-    for path in sorted(Path(raw_dir).iterdir()):
-        if not path.is_file() or path.name.startswith("."):
+    files = (f for f in fs.ls(root, detail=True) if f["type"] == "file")
+    for path in sorted(f["name"] for f in files):
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        if name.startswith("."):
             continue
-        data = path.read_bytes()
+        data = fs.cat_file(path)
         doc_id = T.content_id(data)
-        if previous.get(path.name) == doc_id:
-            unchanged.append(path.name)
+        if previous.get(name) == doc_id:
+            unchanged.append(name)
         else:
-            docs.append(Document(doc=path.name, doc_id=doc_id, raw=data))
+            docs.append(Document(doc=name, doc_id=doc_id, raw=data))
     return docs, unchanged
 
 
@@ -155,13 +160,15 @@ def validate(documents, passages, indicators, docs_dir: str, run_id: str) -> dic
 
 @stage(name="land")
 def land(warehouse: str, frames: dict, run_id: str, validation: dict) -> str:
+    """Land the tables as the warehouse's new version. Returns where the Data Docs are."""
     from flows.marts import mart_models
     from flows.report import VALIDATION_FILE
+    store = wh.Warehouse(warehouse)
     report = {k: v for k, v in validation.items() if k != "failed_rows"}
-    path = wh.land(Path(warehouse), frames, run_id,
-                   {VALIDATION_FILE: json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)})
-    wh.write_views(Path(warehouse), mart_models())
-    return str(path)
+    report["docs_index"] = store.publish_docs(Path(validation["docs_index"]).parent)
+    store.land(frames, run_id, {VALIDATION_FILE: json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)})
+    store.write_views(mart_models())
+    return report["docs_index"]
 
 
 CHUNK_SIZE = 200   # documents per task run of a page-wise stage
@@ -176,7 +183,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
     started = datetime.now(timezone.utc)
     timings: dict[str, float] = {}
     bar = Progress(enabled=progress)
-    root = Path(warehouse)
+    store = wh.Warehouse(warehouse)
 
     def timed(name, fn, *args, **kwargs):
         bar.note(name)
@@ -199,13 +206,13 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         timings[name] = round(time.perf_counter() - t0, 3)
         return out
 
-    with wh.exclusive(root):
-        prev_docs = wh.read_table(root, "documents", T.DOCUMENTS)
-        prev_passages = wh.read_table(root, "passages", T.PASSAGES)
-        prev_indicators = wh.read_table(root, "indicators", T.INDICATORS)
-        prev_quarantine = wh.read_table(root, "quarantine", T.QUARANTINE)
-        prev_runs = wh.read_table(root, "runs", T.RUNS)
-        prev_articles = wh.read_table(root, "articles", T.ARTICLES)
+    with store.exclusive():
+        prev_docs = store.read_table("documents", T.DOCUMENTS)
+        prev_passages = store.read_table("passages", T.PASSAGES)
+        prev_indicators = store.read_table("indicators", T.INDICATORS)
+        prev_quarantine = store.read_table("quarantine", T.QUARANTINE)
+        prev_runs = store.read_table("runs", T.RUNS)
+        prev_articles = store.read_table("articles", T.ARTICLES)
         version = pipeline_version()
         landed_by = prev_runs.sort_values("finished_at")["pipeline_version"].iloc[-1] if len(prev_runs) else None
         if len(prev_docs) and landed_by != version:
@@ -246,7 +253,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         _return_freed_memory()
 
         report = timed("validate", validate, documents, passages, indicators,
-                       str(root / "data_docs"), run_id)
+                       str(store.docs_dir()), run_id)
         landed, quarantine = T.split_quarantine(indicators, report["failed_rows"])
         counts = _counts(documents, passages, landed, quarantine, ingested, unchanged)
         runs = _concat(T.RUNS, prev_runs[prev_runs["run_id"] != run_id], T.frame([{
@@ -255,7 +262,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
             "status": "completed", "counts": json.dumps(counts, ensure_ascii=False, sort_keys=True),
             "validation_success": report["success"], "pipeline_version": version,
         }], T.RUNS))
-        timed("land", land, warehouse, {
+        report["docs_index"] = timed("land", land, warehouse, {
             "documents": (documents, T.DOCUMENTS), "passages": (passages, T.PASSAGES),
             "articles": (articles, T.ARTICLES),
             "indicators": (landed, T.INDICATORS), "quarantine": (quarantine, T.QUARANTINE),
@@ -264,7 +271,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         bar.stop()
     _publish_report(report, quarantine)
     summary = {"run_id": run_id, "counts": counts, "timings": timings,
-               "validation": report, "warehouse": str(root)}
+               "validation": report, "warehouse": str(store)}
     logger.info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
     return summary
 

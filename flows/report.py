@@ -12,11 +12,11 @@ from flows import warehouse as wh
 VALIDATION_FILE = "validation.json"
 
 
-def load_validation(warehouse: Path) -> dict:
-    path = wh.current_dir(warehouse) / VALIDATION_FILE
-    if not path.exists():
+def load_validation(warehouse: str | Path) -> dict:
+    text = wh.Warehouse(warehouse).read_text(VALIDATION_FILE)
+    if text is None:
         raise FileNotFoundError(f"no validation result in {warehouse}: run `gaoxin run` first")
-    return json.loads(path.read_text("utf-8"))
+    return json.loads(text)
 
 
 def report_markdown(validation: dict, quarantine_sample: list[dict]) -> str:
@@ -48,8 +48,8 @@ def worst_quarantined(quarantine: pd.DataFrame, limit: int = 10) -> list[dict]:
     return worst[SAMPLE_COLUMNS].head(limit).to_dict("records")
 
 
-def report_text(warehouse: Path) -> str:
-    con = wh.connect(warehouse)
+def report_text(warehouse: str | Path) -> str:
+    con = wh.Warehouse(warehouse).connect()
     try:
         quarantine = con.execute("select * from quarantine").df()
     finally:

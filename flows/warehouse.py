@@ -1,115 +1,297 @@
 """Warehouse I/O: Parquet tables switched in atomically, DuckDB views, one writer at a time.
 
-Layout: warehouse/versions/<run_id>-<n>/<table>.parquet holds each landed version;
-warehouse/current is a symlink to the live one, replaced in one os.replace, so a
-crash or kill mid-landing leaves the previous version whole and readable.
-warehouse/gaoxin.duckdb holds views over warehouse/current/*.parquet.
+A warehouse is a local directory or an fsspec URL (s3://bucket/gaoxin, gs://…, memory://…).
+Both hold versions/<seq>-<run_id>/<table>.parquet, one directory per landed version
+(the newest two are kept), and data_docs/. What differs is the one atomic step:
+
+- local: `current` is a symlink to the live version, replaced with one os.replace;
+  gaoxin.duckdb holds views over current/*.parquet for any DuckDB client;
+- object storage has no rename: a version is written in place, then the small object
+  CURRENT naming it is written (one PUT, atomic on S3, GCS and Azure). A version that
+  CURRENT does not name is never read. Queries open an in-memory DuckDB with the
+  filesystem registered.
+
+So a crash or kill mid-landing leaves the previous version whole and readable.
 """
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
+import socket
+import tempfile
 from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
+import fsspec
 import pandas as pd
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
 
 TABLES = ("documents", "passages", "articles", "indicators", "quarantine", "runs")
 KEEP_VERSIONS = 2
+POINTER = "CURRENT"
 
 
 class WarehouseBusy(RuntimeError):
     pass
 
 
+class Warehouse:
+    """Where the tables live: `location` is a directory or an fsspec URL."""
+
+    def __init__(self, location: str | Path):
+        self.location = str(location)
+        self.fs, root = fsspec.core.url_to_fs(self.location)
+        self.root = root.rstrip("/") or "/"
+        self.is_local = isinstance(self.fs, LocalFileSystem)
+
+    def __str__(self) -> str:
+        return self.location
+
+    def path(self, *parts: str) -> str:
+        return "/".join([self.root.rstrip("/"), *parts])
+
+    def url(self, *parts: str) -> str:
+        """A path a person (or DuckDB with the filesystem registered) can open."""
+        return self.path(*parts) if self.is_local else "/".join([self.location.rstrip("/"), *parts])
+
+    @cached_property
+    def arrow_fs(self) -> pafs.FileSystem:
+        return pafs.LocalFileSystem() if self.is_local else pafs.PyFileSystem(pafs.FSSpecHandler(self.fs))
+
+    # ------------------------------------------------------------------ the live version
+
+    def current_version(self) -> str | None:
+        if self.is_local:
+            link = Path(self.path("current"))
+            return Path(os.readlink(link)).name if link.is_symlink() else None
+        pointer = self.path(POINTER)
+        return self.fs.cat_file(pointer).decode().strip() if self.fs.exists(pointer) else None
+
+    def current(self, name: str = "") -> str | None:
+        """Path of a file of the live version (or of its directory), None before the first run."""
+        version = self.current_version()
+        if version is None:
+            return None
+        return self.path("current", name) if self.is_local else self.path("versions", version, name)
+
+    def read_table(self, name: str, schema: pa.Schema) -> pd.DataFrame:
+        path = self.current(f"{name}.parquet")
+        if path is None or not self.fs.exists(path):
+            return schema.empty_table().to_pandas()
+        return pq.read_table(path, schema=schema, filesystem=self.arrow_fs).to_pandas()
+
+    def read_text(self, name: str) -> str | None:
+        path = self.current(name)
+        if path is None or not self.fs.exists(path):
+            return None
+        return self.fs.cat_file(path).decode("utf-8")
+
+    # ------------------------------------------------------------------ landing
+
+    def land(self, frames: dict[str, tuple[pd.DataFrame, pa.Schema]], run_id: str,
+             files: dict[str, str] | None = None) -> str:
+        """Write every table (and small text files of the run) as a new version, then
+        switch to it in one step. Returns the version's path."""
+        versions = self.path("versions")
+        self.fs.makedirs(versions, exist_ok=True)
+        for leftover in self._leftovers():
+            self.fs.rm(self.path("versions", leftover), recursive=True)
+        name = f"{self._next_seq():06d}-{run_id}"
+        staging = self.path("versions", f".staging-{os.getpid()}" if self.is_local else name)
+        self.fs.makedirs(staging, exist_ok=True)
+        for table, (df, schema) in frames.items():
+            _write(df, schema, f"{staging}/{table}.parquet", self.arrow_fs)
+        for filename, text in (files or {}).items():
+            self.fs.pipe_file(f"{staging}/{filename}", text.encode("utf-8"))
+        target = self.path("versions", name)
+        if self.is_local:
+            for f in Path(staging).iterdir():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+            os.replace(staging, target)
+            link = Path(self.path(".current.tmp"))
+            link.unlink(missing_ok=True)
+            link.symlink_to(Path("versions") / name)
+            os.replace(link, self.path("current"))        # the one atomic step
+        else:
+            self.fs.pipe_file(self.path(POINTER), name.encode())   # the one atomic step
+        self._prune(keep=name)
+        return target
+
+    def _version_names(self) -> list[str]:
+        """Every version directory, oldest first (names of earlier releases, <run_id>-<n>,
+        sort first: they are pruned by the next landing)."""
+        versions = self.path("versions")
+        if not self.fs.exists(versions):
+            return []
+        names = [p.rstrip("/").rsplit("/", 1)[-1] for p in self.fs.ls(versions, detail=False)]
+        return sorted((n for n in names if not n.startswith(".")), key=lambda n: (_seq(n), n))
+
+    def _leftovers(self) -> list[str]:
+        """What a killed run left: a local staging directory, or a remote version written
+        in place that CURRENT never came to name."""
+        if self.is_local:
+            versions = Path(self.path("versions"))
+            return sorted(p.name for p in versions.glob(".staging-*"))
+        live = self.current_version()
+        return [n for n in self._version_names() if live is None or _seq(n) > _seq(live)]
+
+    def _next_seq(self) -> int:
+        return max((_seq(n) for n in self._version_names()), default=-1) + 1
+
+    def _prune(self, keep: str) -> None:
+        older = [n for n in self._version_names() if n != keep]
+        for name in older[:len(older) - (KEEP_VERSIONS - 1)]:
+            self.fs.rm(self.path("versions", name), recursive=True)
+
+    def publish_docs(self, local_docs: Path) -> str:
+        """Copy Data Docs built locally into the warehouse; returns the index's URL."""
+        if self.is_local:
+            return str(local_docs / "index.html")
+        target = self.path("data_docs")
+        if self.fs.exists(target):
+            self.fs.rm(target, recursive=True)
+        self.fs.put(str(local_docs), target, recursive=True)
+        return self.url("data_docs", "index.html")
+
+    def docs_dir(self) -> Path:
+        """Where GX builds the Data Docs: in the warehouse when local, else a local work
+        directory whose pages are copied into the warehouse after landing."""
+        if self.is_local:
+            return Path(self.path("data_docs"))
+        import hashlib
+        key = hashlib.sha256(self.location.encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"gaoxin-data-docs-{key}"
+
+    # ------------------------------------------------------------------ one writer
+
+    @contextmanager
+    def exclusive(self):
+        """Never two writers: a second run exits with a clear message."""
+        if self.is_local:
+            with _flock(self):
+                yield
+            return
+        with _lock_object(self):
+            yield
+
+    # ------------------------------------------------------------------ reading with SQL
+
+    def write_views(self, sql_models: list[tuple[str, str]] = ()) -> str | None:
+        """Local: (re)build gaoxin.duckdb, one view per table over current/*.parquet, then
+        the marts. Object storage keeps no database file: connect() builds the views."""
+        if not self.is_local:
+            return None
+        db, tmp = Path(self.path("gaoxin.duckdb")), Path(self.path(".gaoxin.duckdb.tmp"))
+        tmp.unlink(missing_ok=True)
+        with duckdb.connect(str(tmp)) as con:
+            # absolute and through the symlink, so the views follow every switch
+            current = Path(self.path("current")).absolute()
+            self._create_views(con, lambda name: (current / f"{name}.parquet").as_posix(), sql_models)
+        os.replace(tmp, db)
+        return str(db)
+
+    def connect(self, sql_models: list[tuple[str, str]] | None = None) -> duckdb.DuckDBPyConnection:
+        if self.is_local:
+            db = Path(self.path("gaoxin.duckdb"))
+            if not db.exists():
+                raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
+            return duckdb.connect(str(db), read_only=True)
+        version = self.current_version()
+        if version is None:
+            raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
+        if sql_models is None:
+            from flows.marts import mart_models
+            sql_models = mart_models()
+        con = duckdb.connect()
+        con.register_filesystem(self.fs)
+        self._create_views(con, lambda name: self.url("versions", version, f"{name}.parquet"), sql_models)
+        return con
+
+    @staticmethod
+    def _create_views(con, table_url, sql_models) -> None:
+        for name in TABLES:
+            path = table_url(name).replace("'", "''")
+            con.execute(f"create or replace view {name} as select * from read_parquet('{path}')")
+        for name, sql in sql_models:
+            con.execute(f"create or replace view {name} as {sql}")
+
+
+def _seq(name: str) -> int:
+    head = name.split("-", 1)[0]
+    return int(head) if head.isdigit() else -1
+
+
+def _write(df: pd.DataFrame, schema: pa.Schema, path: str, filesystem: pafs.FileSystem) -> None:
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(None)
+    pq.write_table(table, path, compression="zstd", filesystem=filesystem)
+
+
 @contextmanager
-def exclusive(warehouse: Path):
-    """Never two writers: a second run exits with a clear message."""
-    warehouse.mkdir(parents=True, exist_ok=True)
-    with open(warehouse / ".lock", "w") as lock:
+def _flock(store: Warehouse):
+    root = Path(store.root)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise WarehouseBusy(f"another gaoxin run is writing to {warehouse}; try again when it ends") from None
+            raise WarehouseBusy(f"another gaoxin run is writing to {store}; try again when it ends") from None
         try:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def current_dir(warehouse: Path) -> Path:
-    return warehouse / "current"
+@contextmanager
+def _lock_object(store: Warehouse):
+    """Object stores have no flock: the lock is an object created only if absent
+    (If-None-Match on S3 and GCS), naming its holder. A holder on this host that is no
+    longer alive left it behind when killed: it is taken over."""
+    path = store.path(".lock")
+    me = {"host": socket.gethostname(), "pid": os.getpid(),
+          "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    for attempt in range(2):
+        try:
+            with store.fs.open(path, "xb") as f:
+                f.write(json.dumps(me).encode())
+            break
+        except FileExistsError:
+            holder = _lock_holder(store, path)
+            if attempt == 0 and holder.get("host") == me["host"] and not _alive(holder.get("pid")):
+                store.fs.rm(path)
+                continue
+            raise WarehouseBusy(
+                f"another gaoxin run is writing to {store} (host {holder.get('host')}, pid {holder.get('pid')}, "
+                f"since {holder.get('since')}); try again when it ends, or delete {store.url('.lock')} "
+                "if that run is dead") from None
+    try:
+        yield
+    finally:
+        store.fs.rm(path)
 
 
-def read_table(warehouse: Path, name: str, schema: pa.Schema) -> pd.DataFrame:
-    path = current_dir(warehouse) / f"{name}.parquet"
-    if not path.exists():
-        return schema.empty_table().to_pandas()
-    return pq.read_table(path, schema=schema).to_pandas()
+def _lock_holder(store: Warehouse, path: str) -> dict:
+    try:
+        return json.loads(store.fs.cat_file(path))
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
-def _write(df: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
-    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(None)
-    pq.write_table(table, path, compression="zstd")
-
-
-def land(warehouse: Path, frames: dict[str, tuple[pd.DataFrame, pa.Schema]], version: str,
-         files: dict[str, str] | None = None) -> Path:
-    """Write every table (and small text files of the run) into a new version
-    directory, then switch `current` to it."""
-    versions = warehouse / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
-    n = len(list(versions.iterdir()))
-    target = versions / f"{version}-{n:04d}"
-    for leftover in versions.glob(".staging-*"):   # a killed run's half-written version
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = versions / f".staging-{os.getpid()}"
-    staging.mkdir()
-    for name, (df, schema) in frames.items():
-        _write(df, schema, staging / f"{name}.parquet")
-    for name, text in (files or {}).items():
-        (staging / name).write_text(text, "utf-8")
-    for f in staging.iterdir():
-        with open(f, "rb") as fh:
-            os.fsync(fh.fileno())
-    os.replace(staging, target)
-    link = warehouse / ".current.tmp"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(Path("versions") / target.name)
-    os.replace(link, current_dir(warehouse))        # the one atomic step
-    _prune(versions, keep=target.name)
-    return target
-
-
-def _prune(versions: Path, keep: str) -> None:
-    old = sorted((p for p in versions.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
-    for p in [p for p in old if p.name != keep][:-(KEEP_VERSIONS - 1) or None]:
-        shutil.rmtree(p, ignore_errors=True)
-
-
-def write_views(warehouse: Path, sql_models: list[tuple[str, str]] = ()) -> Path:
-    """(Re)build gaoxin.duckdb: one view per table over current/*.parquet, then the marts."""
-    db = warehouse / "gaoxin.duckdb"
-    tmp = warehouse / ".gaoxin.duckdb.tmp"
-    tmp.unlink(missing_ok=True)
-    current = current_dir(warehouse).resolve().parent.parent / "current"   # absolute, through the symlink
-    with duckdb.connect(str(tmp)) as con:
-        for name in TABLES:
-            path = (current / f"{name}.parquet").as_posix().replace("'", "''")
-            con.execute(f"create or replace view {name} as select * from read_parquet('{path}')")
-        for name, sql in sql_models:
-            con.execute(f"create or replace view {name} as {sql}")
-    os.replace(tmp, db)
-    return db
-
-
-def connect(warehouse: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    db = warehouse / "gaoxin.duckdb"
-    if not db.exists():
-        raise FileNotFoundError(f"no warehouse at {warehouse}: run `gaoxin run` first")
-    return duckdb.connect(str(db), read_only=read_only)
+def _alive(pid) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

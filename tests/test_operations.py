@@ -197,12 +197,12 @@ KILLED_RUN = textwrap.dedent("""
     marker, raw, warehouse = sys.argv[1:4]
     real_write, written = wh._write, []
 
-    def write_slowly(df, schema, path):
+    def write_slowly(df, schema, path, filesystem):
         written.append(Path(path).name)
         if len(written) == 3:                 # two tables written, the third about to be
             Path(marker).write_text(" ".join(written))
             time.sleep(600)
-        real_write(df, schema, path)
+        real_write(df, schema, path, filesystem)
 
     wh._write = write_slowly
     from flows.pipeline import gaoxin_flow
@@ -260,7 +260,7 @@ def test_second_writer_exits_1_with_a_clear_message_and_writes_nothing(prefect_h
     from flows import warehouse as wh
     from flows.cli import main
     warehouse = tmp_path / "warehouse"
-    with wh.exclusive(warehouse):
+    with wh.Warehouse(warehouse).exclusive():
         capsys.readouterr()
         rc = main(["run", "--raw", str(RAW), "--warehouse", str(warehouse)])
         err = capsys.readouterr().err
