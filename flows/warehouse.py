@@ -16,9 +16,9 @@ So a crash or kill mid-landing leaves the previous version whole and readable.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
-import shutil
 import socket
 import tempfile
 from contextlib import contextmanager
@@ -75,8 +75,8 @@ class Warehouse:
         pointer = self.path(POINTER)
         return self.fs.cat_file(pointer).decode().strip() if self.fs.exists(pointer) else None
 
-    def current(self, name: str = "") -> str | None:
-        """Path of a file of the live version (or of its directory), None before the first run."""
+    def current(self, name: str) -> str | None:
+        """Path of a file of the live version, None before the first run."""
         version = self.current_version()
         if version is None:
             return None
@@ -167,7 +167,6 @@ class Warehouse:
         directory whose pages are copied into the warehouse after landing."""
         if self.is_local:
             return Path(self.path("data_docs"))
-        import hashlib
         key = hashlib.sha256(self.location.encode()).hexdigest()[:12]
         return Path(tempfile.gettempdir()) / f"gaoxin-data-docs-{key}"
 
