@@ -134,3 +134,27 @@ def test_a_headline_under_an_ad_line_is_not_part_of_the_ad():
     verdicts = {p.text[:6]: p.rule for p in clean(page)}
     assert verdicts == {"扫码关注“江": "contact_block", "当前位置:首": "contact_block",
                         "南京市202": None, "2024-0": None, "2023年,": None}
+
+
+def test_streaming_pages_through_the_index_in_chunks_finds_what_one_batch_finds(tmp_path):
+    """The flow feeds the index a chunk of pages at a time: same duplicates, same first copies."""
+    from flows.bench import build_corpus
+    from transforms.dedup import DuplicateIndex
+    from transforms.decode import decode_bytes
+    from transforms.segment import assign_articles, repair_layout, split_passages
+    from transforms.strip_spam import classify_lines
+    from transforms.to_simplified import normalize_text, to_simplified
+    build_corpus(tmp_path, 0.6)   # seed sentences recombined, ~10% of paragraphs repeated
+    pages = []
+    for path in sorted(tmp_path.iterdir()):
+        text = normalize_text(decode_bytes(path.read_bytes()).text)
+        simplified = to_simplified(text)
+        passages = assign_articles(repair_layout(split_passages(text, simplified, classify_lines(simplified.split("\n")))))
+        pages.append([Candidate(f"{path.stem}-{p.seq}", path.stem, p.text) for p in passages if not p.removed])
+    whole = find_duplicates([c for page in pages for c in page])
+    index, streamed = DuplicateIndex(), {}
+    for i in range(0, len(pages), 3):
+        streamed.update(index.find([c for page in pages[i:i + 3] for c in page]))
+    across_pages = {pid for pid, target in whole.items() if pid.split("-")[0] != target.split("-")[0]}
+    assert len(pages) >= 12 and len(across_pages) >= 5
+    assert streamed == whole

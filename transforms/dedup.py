@@ -82,62 +82,77 @@ def _fragments(doc_passages: list[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
-def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) -> dict[str, str]:
-    """passage_id -> passage_id of the copy it repeats.
+class DuplicateIndex:
+    """The passages kept so far, to which later ones are compared. Feed it the pages in
+    order, a batch of whole pages at a time: the first copy is the one kept, whatever the
+    batches (the flow streams chunks of pages through it and never holds them all).
 
-    `prior` are passages already kept in the warehouse (earlier runs): a candidate that
-    repeats one of them points at it. Candidates are taken in order, so the first copy
-    is the one kept; a fragment points at the longest passage of its page containing it.
+    A passage's content key and sketch are kept, never its shingle set: that is ~50
+    times the text, and 100 MB of pages would not fit.
     """
-    dup_of: dict[str, str] = {}
-    by_doc: dict[str, list[tuple[str, str]]] = {}
-    for c in candidates:
-        by_doc.setdefault(c.doc_id, []).append((c.passage_id, content_key(c.text)))
-    for doc_passages in by_doc.values():
-        dup_of.update(_fragments(doc_passages))
 
-    exact: dict[str, str] = {}
-    lsh = RMinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM, num_bands=LSH_BANDS)
-    # LSH keys are positions in this list. A passage's content key and sketch are kept,
-    # never its shingle set: that is ~50 times the text, and 100 MB of pages would not fit.
-    indexed: list[tuple[str, str, list[str], RMinHash]] = []
+    def __init__(self, prior: list[Candidate] = ()):
+        self.exact: dict[str, str] = {}
+        self.lsh = RMinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM, num_bands=LSH_BANDS)
+        self.indexed: list[tuple[str, str, list[str], RMinHash]] = []   # LSH keys are positions here
+        # `prior` are passages already kept in the warehouse (earlier runs): a passage that
+        # repeats one of them points at it
+        for p in prior:
+            self._index(p.passage_id, content_key(p.text))
 
-    def index(pid: str, key: str, minhash: RMinHash | None = None) -> None:
-        exact.setdefault(xxhash.xxh64_hexdigest(key.encode()), pid)
+    def _index(self, pid: str, key: str, minhash: RMinHash | None = None) -> None:
+        self.exact.setdefault(xxhash.xxh64_hexdigest(key.encode()), pid)
         if len(key) >= MIN_NEAR_CHARS:
             minhash = _minhash(key) if minhash is None else minhash
-            indexed.append((pid, key, NUMBER.findall(key), minhash))
-            lsh.insert(len(indexed) - 1, minhash)
+            self.indexed.append((pid, key, NUMBER.findall(key), minhash))
+            self.lsh.insert(len(self.indexed) - 1, minhash)
 
-    for p in prior:
-        index(p.passage_id, content_key(p.text))
-    for c in candidates:
-        if c.passage_id in dup_of:
-            continue
-        key = content_key(c.text)
-        if len(key) < MIN_EXACT_CHARS and not NUMBER.search(key):
-            continue
-        first = exact.get(xxhash.xxh64_hexdigest(key.encode()))
-        minhash = None
-        if first is None and len(key) >= MIN_NEAR_CHARS:
-            minhash = _minhash(key)
-            numbers = NUMBER.findall(key)
-            for position in sorted(lsh.query(minhash)):
-                other, other_key, other_numbers, other_minhash = indexed[position]
-                # cheap tests first: same figures, a close sketch; then the exact Jaccard
-                if (other_numbers == numbers and other_minhash.jaccard(minhash) >= SKETCH_THRESHOLD
-                        and _jaccard(key, other_key) >= NEAR_THRESHOLD):
-                    first = other
-                    break
-        if first is not None and first != c.passage_id:
-            dup_of[c.passage_id] = first
-        else:
-            index(c.passage_id, key, minhash)
-    # a fragment may point at a passage that is itself a repeat: point at the kept copy
-    for pid, target in list(dup_of.items()):
-        seen = {pid}
-        while target in dup_of and target not in seen:
-            seen.add(target)
-            target = dup_of[target]
-        dup_of[pid] = target
-    return dup_of
+    def _first_copy(self, key: str) -> tuple[str | None, RMinHash | None]:
+        first = self.exact.get(xxhash.xxh64_hexdigest(key.encode()))
+        if first is not None or len(key) < MIN_NEAR_CHARS:
+            return first, None
+        minhash = _minhash(key)
+        numbers = NUMBER.findall(key)
+        for position in sorted(self.lsh.query(minhash)):
+            other, other_key, other_numbers, other_minhash = self.indexed[position]
+            # cheap tests first: same figures, a close sketch; then the exact Jaccard
+            if (other_numbers == numbers and other_minhash.jaccard(minhash) >= SKETCH_THRESHOLD
+                    and _jaccard(key, other_key) >= NEAR_THRESHOLD):
+                return other, minhash
+        return None, minhash
+
+    def find(self, candidates: list[Candidate]) -> dict[str, str]:
+        """passage_id -> passage_id of the copy it repeats, for these whole pages; the
+        passages they keep join the index. A fragment points at the longest passage of
+        its page containing it."""
+        dup_of: dict[str, str] = {}
+        by_doc: dict[str, list[tuple[str, str]]] = {}
+        for c in candidates:
+            by_doc.setdefault(c.doc_id, []).append((c.passage_id, content_key(c.text)))
+        for doc_passages in by_doc.values():
+            dup_of.update(_fragments(doc_passages))
+        for c in candidates:
+            if c.passage_id in dup_of:
+                continue
+            key = content_key(c.text)
+            if len(key) < MIN_EXACT_CHARS and not NUMBER.search(key):
+                continue
+            first, minhash = self._first_copy(key)
+            if first is not None and first != c.passage_id:
+                dup_of[c.passage_id] = first
+            else:
+                self._index(c.passage_id, key, minhash)
+        # a fragment may point at a passage that is itself a repeat: point at the kept copy
+        for pid, target in list(dup_of.items()):
+            seen = {pid}
+            while target in dup_of and target not in seen:
+                seen.add(target)
+                target = dup_of[target]
+            dup_of[pid] = target
+        return dup_of
+
+
+def find_duplicates(candidates: list[Candidate], prior: list[Candidate] = ()) -> dict[str, str]:
+    """passage_id -> passage_id of the copy it repeats, over one batch of pages (see
+    DuplicateIndex)."""
+    return DuplicateIndex(prior).find(candidates)
