@@ -331,8 +331,9 @@ def render(results: list[dict], dedup: list[dict], profiles: dict[str, str] | No
         "dir (ephemeral server start, GX import). *Fixed per run* = a second run on an empty raw dir. "
         "*Work* = corpus run minus the fixed per-run cost (the sum of stage times when the corpus is so "
         "small that the fixed cost dominates); the OpenCC ratio and the scaling use it. "
-        "Stage times are the flow's own `summary[\"timings\"]`; they include Prefect's per-task handling "
-        "of the batch passed to the task. Peak memory is ru_maxrss of the process running the flow "
+        "Stage times are the flow's own `summary[\"timings\"]`: a page-wise stage's time is the sum of its "
+        "task runs over the chunks of 200 pages, each timed inside the task; the whole-table stages "
+        "(ingest, validate, land) include Prefect's handling of the task. Peak memory is ru_maxrss of the process running the flow "
         "(the ephemeral API server is a separate process).", "",
     ]
     sizes = [f"{r['size_mb']:g} MB" for r in results]

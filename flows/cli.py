@@ -62,12 +62,12 @@ def cmd_run(args) -> int:
     except wh.WarehouseBusy as e:
         print(f"gaoxin: {e}", file=sys.stderr)
         return EXIT_FAILED
-    flow_fn = gaoxin_flow
+    flow_fn, ahead = gaoxin_flow, 0
     if args.dask_workers or args.dask_address:
-        flow_fn = with_dask(args.dask_workers or 2, args.dask_address)
+        flow_fn, ahead = with_dask(args.dask_workers or 2, args.dask_address), args.dask_workers or 2
     try:
         summary = flow_fn(raw=str(args.raw), warehouse=str(args.warehouse),
-                          progress=sys.stderr.isatty())
+                          progress=sys.stderr.isatty(), chunks_ahead=ahead)
     except wh.WarehouseBusy as e:
         print(f"gaoxin: {e}", file=sys.stderr)
         return EXIT_FAILED

@@ -1,9 +1,12 @@
-"""The gaoxin flow: one Prefect task per stage over a batch of documents.
+"""The gaoxin flow: one Prefect task per stage over a chunk of documents.
 
-Page-wise stages are mapped over chunks of documents (never a task per document: each
-task run costs Prefect bookkeeping), so that a Dask task runner can spread the chunks
-over workers; deduplication, validation and landing see the whole batch. Tasks only
-wire transforms together, log and do I/O.
+Pages stream through the stages a chunk at a time (never a task per document: each task
+run costs Prefect bookkeeping). The page-wise stages of the next chunks run ahead (on
+the workers of a Dask task runner, if one is used) while deduplication, which must see
+the pages in order, takes the current chunk in this process; each chunk's rows become
+table rows as soon as it is extracted, and its pages are dropped. So the process never
+holds the whole corpus as Python objects. Validation and landing see the whole tables.
+Tasks only wire transforms together, log and do I/O.
 """
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ import hashlib
 import json
 import time
 from dataclasses import replace
+from collections import deque
 from functools import cache, partial
 from datetime import datetime, timezone
 from pathlib import Path
 
 import fsspec
 import pandas as pd
+import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -26,7 +31,7 @@ from flows import warehouse as wh
 from flows.progress import Progress
 from transforms import tables as T
 from transforms.decode import decode_bytes
-from transforms.dedup import Candidate, find_duplicates
+from transforms.dedup import Candidate, DuplicateIndex
 from transforms.document import Document
 from transforms.extract import describe_articles, extract_document
 from transforms.periods import document_year
@@ -34,7 +39,12 @@ from transforms.segment import assign_articles, repair_layout, split_passages
 from transforms.strip_spam import classify_lines
 from transforms.to_simplified import detect_script, normalize_text, to_simplified
 
-# Stage tasks hand whole batches along: hashing them for a cache key or persisting
+# Arrow's default pool (mimalloc) keeps what the chunks' table rows and the final sort
+# free; from the system pool, malloc_trim hands it back before validation (peak at 100 MB
+# of pages: 1.96 GB -> 1.77 GB).
+pa.set_memory_pool(pa.system_memory_pool())
+
+# Stage tasks hand chunks of pages along: hashing them for a cache key or persisting
 # them would cost more than the stage itself.
 stage = partial(task, cache_policy=NO_CACHE, persist_result=False)
 
@@ -59,9 +69,46 @@ def ingest(raw_dir: str, previous: dict[str, str]) -> tuple[list[Document], list
     return docs, unchanged
 
 
-@stage(name="decode")
-def decode(batch: Batch) -> list[Document]:
-    docs = batch.docs
+class Batch:
+    """A chunk of documents handed from stage to stage, with the seconds each stage spent
+    on it. A plain object on purpose: Prefect walks lists and dataclasses passed to tasks
+    looking for futures, every passage of every page, and a namedtuple such as prefect's
+    quote() is taken apart by Dask."""
+    __slots__ = ("docs", "seconds")
+
+    def __init__(self, docs: list[Document], seconds: dict[str, float] | None = None):
+        self.docs = docs
+        self.seconds = seconds or {}
+
+    def __getstate__(self):
+        return self.docs, self.seconds
+
+    def __setstate__(self, state):
+        self.docs, self.seconds = state
+
+
+def page_stage(name: str):
+    """A stage over a chunk of documents (docs -> docs) as a task over a Batch that
+    records the stage's own time: with chunks in flight at once, wall time per stage
+    is not defined."""
+    def wrap(step):
+        def run(batch: Batch) -> Batch:
+            t0 = time.perf_counter()
+            docs = step(batch.docs)
+            return Batch(docs, {**batch.seconds, name: time.perf_counter() - t0})
+        # the step's own name: Prefect keys a task by its function's qualified name
+        run.__name__, run.__qualname__, run.__doc__ = step.__name__, step.__qualname__, step.__doc__
+        return stage(name=name)(run)
+    return wrap
+
+
+def _accepted_only(docs: list[Document], step) -> list[Document]:
+    """Apply a page step to the accepted documents; rejected ones pass through."""
+    return [step(d) if d.accepted else d for d in docs]
+
+
+@page_stage("decode")
+def decode(docs: list[Document]) -> list[Document]:
     out = []
     for d in docs:
         result = decode_bytes(d.raw)
@@ -71,27 +118,6 @@ def decode(batch: Batch) -> list[Document]:
             text = normalize_text(result.text)
             out.append(replace(d, raw=None, encoding=result.encoding, text=text, n_chars=len(text)))
     return out
-
-
-class Batch:
-    """Documents handed to a task run. A plain object on purpose: Prefect walks lists and
-    dataclasses passed to tasks looking for futures, every passage of every page, and a
-    namedtuple such as prefect's quote() is taken apart by Dask."""
-    __slots__ = ("docs",)
-
-    def __init__(self, docs: list[Document]):
-        self.docs = docs
-
-    def __getstate__(self):
-        return self.docs
-
-    def __setstate__(self, docs):
-        self.docs = docs
-
-
-def _accepted_only(docs: list[Document], step) -> list[Document]:
-    """Apply a page step to the accepted documents; rejected ones pass through."""
-    return [step(d) if d.accepted else d for d in docs]
 
 
 def _to_simplified(d: Document) -> Document:
@@ -104,33 +130,36 @@ def _to_simplified(d: Document) -> Document:
                    year=year, pub_date=pub_date)
 
 
-@stage(name="to_simplified")
-def convert(batch: Batch) -> list[Document]:
-    docs = batch.docs
+@page_stage("to_simplified")
+def convert(docs: list[Document]) -> list[Document]:
     return _accepted_only(docs, _to_simplified)
 
 
-@stage(name="strip_spam")
-def strip_spam(batch: Batch) -> list[Document]:
-    docs = batch.docs
+@page_stage("strip_spam")
+def strip_spam(docs: list[Document]) -> list[Document]:
     return _accepted_only(docs, lambda d: replace(
         d, passages=split_passages(d.text, d.simplified, classify_lines(d.simplified.split("\n")))))
 
 
-@stage(name="segment")
-def segment(batch: Batch) -> list[Document]:
-    docs = batch.docs
+@page_stage("segment")
+def segment(docs: list[Document]) -> list[Document]:
     # the passages now hold every line (original and simplified): free the page copies
     return _accepted_only(docs, lambda d: replace(
         d, passages=assign_articles(repair_layout(d.passages)), text=None, simplified=None))
 
 
+CLEANING = (decode, convert, strip_spam, segment)
+
+
 @stage(name="deduplicate")
-def deduplicate(docs: list[Document], prior: list[tuple[str, str, str]]) -> list[Document]:
-    """Within pages, across pages and against passages landed by earlier runs."""
-    candidates = [Candidate(T.passage_id(d.doc_id, p.seq), d.doc_id, p.text)
-                  for d in docs if d.accepted for p in d.passages if not p.removed]
-    dup_of = find_duplicates(candidates, [Candidate(*row) for row in prior])
+def deduplicate(batch: Batch, index: DuplicateIndex) -> Batch:
+    """Within pages, across pages and against passages landed by earlier runs. Runs in
+    the flow's process, chunk after chunk in page order: `index` holds the passages kept
+    so far, and this chunk's kept passages join it."""
+    t0 = time.perf_counter()
+    docs = batch.docs
+    dup_of = index.find([Candidate(T.passage_id(d.doc_id, p.seq), d.doc_id, p.text)
+                         for d in docs if d.accepted for p in d.passages if not p.removed])
     out = []
     for d in docs:
         passages = []
@@ -142,12 +171,11 @@ def deduplicate(docs: list[Document], prior: list[tuple[str, str, str]]) -> list
                             dup_of=int(target.rsplit("-", 1)[1]) if same_doc else None)
             passages.append(p)
         out.append(replace(d, passages=passages))
-    return out
+    return Batch(out, {**batch.seconds, "deduplicate": time.perf_counter() - t0})
 
 
-@stage(name="extract")
-def extract(batch: Batch) -> list[Document]:
-    docs = batch.docs
+@page_stage("extract")
+def extract(docs: list[Document]) -> list[Document]:
     return _accepted_only(docs, lambda d: replace(
         d, indicators=extract_document(d.passages, d.year), articles=describe_articles(d.passages)))
 
@@ -171,14 +199,55 @@ def land(warehouse: str, frames: dict, run_id: str, validation: dict) -> str:
     return report["docs_index"]
 
 
-CHUNK_SIZE = 200   # documents per task run of a page-wise stage
+CHUNK_SIZE = 200      # documents per task run of a page-wise stage
+CHUNKS_AHEAD = 0      # chunks cleaned (or extracted) ahead of the one being deduplicated: on
+                      # threads they would only contend for the GIL; a Dask run sets one per worker
 VERSIONED_SUFFIXES = {".py", ".csv", ".txt", ".json", ".sql", ".yml"}
+PAGE_STAGES = ("decode", "to_simplified", "strip_spam", "segment", "deduplicate", "extract")
+
+
+def _cleaned(chunks: deque, ahead: int):
+    """Each chunk through decode..segment, yielded in order. Each stage's future is handed
+    to the next stage, and `ahead` chunks are in flight while the caller works on one.
+    Chunks are taken off the queue as they are submitted (their raw bytes go with them)."""
+    in_flight: deque = deque()
+    while chunks:
+        future = Batch(chunks.popleft())
+        for stage_task in CLEANING:
+            future = stage_task.submit(future)
+        in_flight.append(future)
+        if len(in_flight) > ahead:
+            yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
+
+
+class TableRows:
+    """The extracted chunks' table rows (pages are dropped as soon as they are here)."""
+
+    def __init__(self, run_id: str):
+        self.run_id = run_id
+        self.parts: dict[str, list[pd.DataFrame]] = {"documents": [], "passages": [], "articles": [], "indicators": []}
+        self.pages = 0
+        self.accepted = 0
+
+    def add(self, docs: list[Document]) -> None:
+        self.parts["documents"].append(T.documents_frame(docs))
+        self.parts["passages"].append(T.passages_frame(docs))
+        self.parts["articles"].append(T.articles_frame(docs))
+        self.parts["indicators"].append(T.indicators_frame(docs, self.run_id))
+        self.pages += len(docs)
+        self.accepted += sum(1 for d in docs if d.accepted)
+
+    def frame(self, name: str, schema, kept: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        """This run's rows after the rows kept from earlier runs, in the table's order."""
+        return T.sort_table(_concat(schema, kept, *self.parts.pop(name)), keys)
 
 
 @flow(name="gaoxin", log_prints=False)
 def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool = False,
-                chunk_size: int = CHUNK_SIZE) -> dict:
-    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage (and chunk)."""
+                chunk_size: int = CHUNK_SIZE, chunks_ahead: int = CHUNKS_AHEAD) -> dict:
+    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage and chunk."""
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
     timings: dict[str, float] = {}
@@ -192,19 +261,6 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         result = fn(*[quote(a) for a in args], **{k: quote(v) for k, v in kwargs.items()})
         timings[name] = round(time.perf_counter() - t0, 3)
         return result
-
-    def mapped(name, stage_task, docs: list[Document]) -> list[Document]:
-        """Run a page-wise stage over chunks (in order: the output is deterministic)."""
-        t0 = time.perf_counter()
-        chunks = [docs[i:i + chunk_size] for i in range(0, len(docs), chunk_size)]
-        out, done = [], 0
-        for future in stage_task.map([Batch(c) for c in chunks]):
-            chunk = future.result()
-            out.extend(chunk)
-            done += len(chunk)
-            bar.advance(name, done)
-        timings[name] = round(time.perf_counter() - t0, 3)
-        return out
 
     with store.exclusive():
         prev_docs = store.read_table("documents", T.DOCUMENTS)
@@ -224,38 +280,52 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
 
         docs, unchanged = timed("ingest", ingest, raw, previous)
         logger.info("ingest: %d new or changed, %d unchanged", len(docs), len(unchanged))
-        bar.start(len(docs))
-        docs = mapped("decode", decode, docs)
-        docs = mapped("to_simplified", convert, docs)
-        docs = mapped("strip_spam", strip_spam, docs)
-        docs = mapped("segment", segment, docs)
-
         keep_ids = set(prev_docs.loc[prev_docs["doc"].isin(unchanged), "doc_id"])
+        run_id = T.run_id_for(sorted(keep_ids | {d.doc_id for d in docs}))
         kept_prev = prev_passages[prev_passages["doc_id"].isin(keep_ids)]
         prior = kept_prev[kept_prev["removed"].isna()]
-        docs = timed("deduplicate", deduplicate, docs,
-                     list(zip(prior["passage_id"], prior["doc_id"], prior["text"])))
-        docs = mapped("extract", extract, docs)
 
-        all_doc_ids = sorted(keep_ids | {d.doc_id for d in docs})
-        run_id = T.run_id_for(all_doc_ids)
-        ingested = sum(1 for d in docs if d.accepted)
-        documents = T.sort_table(_concat(T.DOCUMENTS, prev_docs[prev_docs["doc_id"].isin(keep_ids)],
-                                         T.documents_frame(docs)), ["doc", "doc_id"])
-        passages = T.sort_table(_concat(T.PASSAGES, kept_prev, T.passages_frame(docs)), ["doc_id", "seq"])
-        articles = T.sort_table(_concat(T.ARTICLES, prev_articles[prev_articles["doc_id"].isin(keep_ids)],
-                                        T.articles_frame(docs)), ["doc_id", "article_id"])
+        t0 = time.perf_counter()
+        index = DuplicateIndex([Candidate(*row) for row in zip(prior["passage_id"], prior["doc_id"], prior["text"])])
+        seconds = {name: 0.0 for name in PAGE_STAGES}
+        seconds["deduplicate"] = time.perf_counter() - t0
+        rows = TableRows(run_id)
+        bar.start(len(docs))
+        chunks = deque(docs[i:i + chunk_size] for i in range(0, len(docs), chunk_size))
+        del docs, prior   # the chunks hold the pages now, and drop them as they are done
+        extracting: deque = deque()
+
+        def collect(future) -> None:
+            batch = future.result()
+            for name, secs in batch.seconds.items():
+                seconds[name] += secs
+            rows.add(batch.docs)
+            bar.advance("pages", rows.pages)
+
+        for batch in _cleaned(chunks, chunks_ahead):
+            batch = deduplicate(batch, index)   # called, not submitted: here, in order
+            extracting.append(extract.submit(batch))
+            if len(extracting) > chunks_ahead:
+                collect(extracting.popleft())
+        while extracting:
+            collect(extracting.popleft())
+        del index
+        timings.update({name: round(secs, 3) for name, secs in seconds.items()})
+
+        documents = rows.frame("documents", T.DOCUMENTS, prev_docs[prev_docs["doc_id"].isin(keep_ids)], ["doc", "doc_id"])
+        passages = rows.frame("passages", T.PASSAGES, kept_prev, ["doc_id", "seq"])
+        articles = rows.frame("articles", T.ARTICLES, prev_articles[prev_articles["doc_id"].isin(keep_ids)],
+                              ["doc_id", "article_id"])
         old_rows = _concat(T.INDICATORS, prev_indicators, prev_quarantine.drop(columns=["failed_expectations"]))
-        indicators = T.sort_table(_concat(T.INDICATORS, old_rows[old_rows["doc_id"].isin(keep_ids)],
-                                          T.indicators_frame(docs, run_id)), ["doc", "passage_id", "char_start", "indicator_id"])
-        # the tables now hold everything: free the documents before validation's copy
-        del docs, kept_prev, prior, old_rows, prev_passages, prev_indicators, prev_quarantine
+        indicators = rows.frame("indicators", T.INDICATORS, old_rows[old_rows["doc_id"].isin(keep_ids)],
+                                ["doc", "passage_id", "char_start", "indicator_id"])
+        del kept_prev, old_rows, prev_passages, prev_indicators, prev_quarantine
         _return_freed_memory()
 
         report = timed("validate", validate, documents, passages, indicators,
                        str(store.docs_dir()), run_id)
         landed, quarantine = T.split_quarantine(indicators, report["failed_rows"])
-        counts = _counts(documents, passages, landed, quarantine, ingested, unchanged)
+        counts = _counts(documents, passages, landed, quarantine, rows.accepted, unchanged)
         runs = _concat(T.RUNS, prev_runs[prev_runs["run_id"] != run_id], T.frame([{
             "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
             "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
