@@ -325,6 +325,8 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         report = timed("validate", validate, documents, passages, indicators,
                        str(store.docs_dir()), run_id)
         landed, quarantine = T.split_quarantine(indicators, report["failed_rows"])
+        del indicators   # split into copies: landing holds one copy of the rows, not two
+        _return_freed_memory()   # what validation freed
         counts = _counts(documents, passages, landed, quarantine, rows.accepted, unchanged)
         runs = _concat(T.RUNS, prev_runs[prev_runs["run_id"] != run_id], T.frame([{
             "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
@@ -360,8 +362,9 @@ def pipeline_version() -> str:
 
 
 def _return_freed_memory() -> None:
-    """Hand the pages' freed memory back to the OS (glibc keeps it otherwise, and the
-    process would carry the documents' peak into validation)."""
+    """Hand freed memory back to the OS (glibc keeps it otherwise, and the process would
+    carry one stage's peak into the next): the pages' before validation, validation's
+    before landing."""
     import ctypes
     import ctypes.util
     import gc
