@@ -262,6 +262,15 @@ def open_context(docs_dir: Path | str):
         return ctx
 
 
+def _release_batches(ctx) -> None:
+    """Drop the batch GX keeps in its execution engine's caches: the context is cached
+    for the next run and would hold the whole stacked frame until then (at 100 MB of
+    pages, through landing)."""
+    manager = ctx.data_sources.get(DATASOURCE_NAME).get_execution_engine().batch_manager
+    manager.reset_batch_cache()
+    manager.batch_data_cache.clear()
+
+
 def _ensure_data_source(ctx) -> None:
     """Get-or-create the pandas data source / dataframe asset / batch definition.
 
@@ -470,11 +479,14 @@ def validate_tables(
         from great_expectations.core.run_identifier import RunIdentifier
 
         checkpoint = ctx.checkpoints.get(CHECKPOINT_NAME)
-        result = checkpoint.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
-            run_id=RunIdentifier(run_name=str(run_id)),
-        )
+        try:
+            result = checkpoint.run(
+                batch_parameters={"dataframe": frame},
+                expectation_parameters=parameters,
+                run_id=RunIdentifier(run_name=str(run_id)),
+            )
+        finally:
+            _release_batches(ctx)
 
     by_suite = {vr.suite_name: vr for vr in result.run_results.values()}
     suites: list[SuiteResult] = []

@@ -335,7 +335,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
             "validation_success": report["success"], "pipeline_version": version,
         }], T.RUNS))
         report["docs_index"] = timed("land", land, warehouse, {
-            "documents": (documents, T.DOCUMENTS), "passages": (passages, T.PASSAGES),
+            "documents": (documents, T.DOCUMENTS), "passages": (T.with_originals(passages), T.PASSAGES),
             "articles": (articles, T.ARTICLES),
             "indicators": (landed, T.INDICATORS), "quarantine": (quarantine, T.QUARANTINE),
             "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS),

@@ -239,6 +239,19 @@ def test_clean_frames_pass_and_write_docs_outside_repo(run, frames, docs_dir):
     assert not (GX_DIR / "uncommitted").exists()
 
 
+def test_the_cached_context_does_not_keep_the_validated_frame(run, frames):
+    """The context outlives the run (it is cached); the stacked frame must not, or a run
+    carries it through landing."""
+    import gc
+    report = run(*frames)
+    assert report.success
+    gc.collect()
+    stacked_rows = sum(map(len, frames))
+    alive = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and len(o) == stacked_rows
+             and V.TABLE_COLUMN in o.columns]
+    assert alive == []
+
+
 def test_second_call_same_process_and_report_is_plain_data(run, frames):
     first = run(*frames, run_id="same-process-1")
     second = run(*frames, run_id="same-process-2")

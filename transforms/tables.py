@@ -90,11 +90,20 @@ def articles_frame(docs: list[Document]) -> pd.DataFrame:
 
 
 def passages_frame(docs: list[Document]) -> pd.DataFrame:
+    """The passages of a run, `original` left null where it is the text itself (most
+    lines of most pages: Arrow would hold every such line twice, 100 MB at 100 MB of
+    pages, through validation); with_originals() fills it in for landing."""
     return tuples_frame([
         (passage_id(d.doc_id, p.seq), d.doc_id, p.article_id, p.seq, p.text, p.removed, p.rule,
          p.dup_of_id or (passage_id(d.doc_id, p.dup_of) if p.dup_of is not None else None),
-         p.char_start, p.char_end, p.truncated, p.mojibake, p.heading, p.original)
+         p.char_start, p.char_end, p.truncated, p.mojibake, p.heading,
+         None if p.original == p.text else p.original)
         for d in docs for p in d.passages], PASSAGES)
+
+
+def with_originals(passages: pd.DataFrame) -> pd.DataFrame:
+    """The passages as landed: every row's original, the text where the frame left it null."""
+    return passages.assign(original=passages["original"].fillna(passages["text"]))
 
 
 def indicator_id(doc_id: str, seq: int, start: int, indicator: str, measure: str) -> str:
