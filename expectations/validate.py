@@ -379,11 +379,11 @@ def _compact(stacked: pd.DataFrame) -> pd.DataFrame:
     and hashes of a category column touch its codes (4 bytes a row), not its strings
     (validation of the 100 MB bench tables: 15 s instead of 45)."""
     for column in stacked.columns:
-        values = stacked[column]
-        if pd.api.types.is_string_dtype(values.dtype):
-            stacked[column] = values.astype("category")
-        elif values.dtype == object and values.map(type).isin([bool, type(None), float]).all():
-            stacked[column] = values.astype("boolean")   # True/False with NaN where a table lacks it
+        kind = pd.api.types.infer_dtype(stacked[column], skipna=True)
+        if kind == "string":
+            stacked[column] = stacked[column].astype("category")
+        elif kind == "boolean":   # True/False, with NaN where a table lacks the column
+            stacked[column] = stacked[column].astype("boolean")
     return stacked
 
 

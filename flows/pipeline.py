@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import replace
 from collections import deque
-from functools import cache, partial
+from dataclasses import replace
 from datetime import datetime, timezone
+from functools import cache, partial
 from pathlib import Path
 
 import fsspec
@@ -88,13 +88,13 @@ class Batch:
 
 
 def page_stage(name: str):
-    """A stage over a chunk of documents (docs -> docs) as a task over a Batch that
-    records the stage's own time: with chunks in flight at once, wall time per stage
-    is not defined."""
+    """A stage over a chunk of documents (docs, *args -> docs) as a task over a Batch
+    that records the stage's own time: with chunks in flight at once, wall time per
+    stage is not defined."""
     def wrap(step):
-        def run(batch: Batch) -> Batch:
+        def run(batch: Batch, *args) -> Batch:
             t0 = time.perf_counter()
-            docs = step(batch.docs)
+            docs = step(batch.docs, *args)
             return Batch(docs, {**batch.seconds, name: time.perf_counter() - t0})
         # the step's own name: Prefect keys a task by its function's qualified name
         run.__name__, run.__qualname__, run.__doc__ = step.__name__, step.__qualname__, step.__doc__
@@ -151,13 +151,11 @@ def segment(docs: list[Document]) -> list[Document]:
 CLEANING = (decode, convert, strip_spam, segment)
 
 
-@stage(name="deduplicate")
-def deduplicate(batch: Batch, index: DuplicateIndex) -> Batch:
+@page_stage("deduplicate")
+def deduplicate(docs: list[Document], index: DuplicateIndex) -> list[Document]:
     """Within pages, across pages and against passages landed by earlier runs. Runs in
     the flow's process, chunk after chunk in page order: `index` holds the passages kept
     so far, and this chunk's kept passages join it."""
-    t0 = time.perf_counter()
-    docs = batch.docs
     dup_of = index.find([Candidate(T.passage_id(d.doc_id, p.seq), d.doc_id, p.text)
                          for d in docs if d.accepted for p in d.passages if not p.removed])
     out = []
@@ -171,7 +169,7 @@ def deduplicate(batch: Batch, index: DuplicateIndex) -> Batch:
                             dup_of=int(target.rsplit("-", 1)[1]) if same_doc else None)
             passages.append(p)
         out.append(replace(d, passages=passages))
-    return Batch(out, {**batch.seconds, "deduplicate": time.perf_counter() - t0})
+    return out
 
 
 @page_stage("extract")
