@@ -4,6 +4,8 @@ Public API
 ----------
     validate_tables(documents, passages, indicators, *, docs_dir, run_id, reference_dir=None)
         -> ValidationReport
+      = validate_frame(validation_frame(documents, passages, indicators), ...): the flow
+        builds the frame first, so that it can drop the tables before the checkpoint runs
     summary_text(report) -> str
     open_context(docs_dir)   # the (cached) GX file context; tests warm it once per session
 
@@ -51,6 +53,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from transforms.quantities import known_unit_bases
@@ -59,6 +62,8 @@ __all__ = [
     "SuiteResult",
     "ValidationReport",
     "validate_tables",
+    "validation_frame",
+    "validate_frame",
     "summary_text",
     "open_context",
     "load_reference",
@@ -193,20 +198,19 @@ def load_reference(reference_dir: Path | str | None = None) -> Reference:
     )
 
 
-def _plausible_bounds(indicators: pd.DataFrame, ref: Reference) -> tuple[list[float], list[float]]:
+def _plausible_bounds(indicators: pd.DataFrame, ref: Reference) -> tuple[np.ndarray, np.ndarray]:
     """Per indicator row: (min, max) for its indicator at its region's level, NaN when unknown.
 
     A reference row applies when its name or a synonym equals the row's indicator and its
-    unit_base / measure (when given) equal the row's.
+    unit_base / measure (when given) equal the row's. Looked up once per distinct
+    combination: a Python object per row and column would cost 150 MB at 400,000 rows.
     """
+    keys = indicators.reindex(columns=["indicator", "region", "unit_base", "measure"])
+    group = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
     lows: list[float] = []
     highs: list[float] = []
-
-    def column(name: str) -> list:
-        return indicators[name].tolist() if name in indicators else [None] * len(indicators)
-
-    rows = zip(column("indicator"), column("region"), column("unit_base"), column("measure"))
-    for ind, region, unit, measure in rows:
+    # drop_duplicates keeps first appearances in order: the order ngroup numbers them in
+    for ind, region, unit, measure in keys.drop_duplicates().itertuples(index=False):
         low = high = math.nan
         level = ref.region_level.get(_clean(region), "")
         if level in REGION_LEVELS:
@@ -219,7 +223,7 @@ def _plausible_bounds(indicators: pd.DataFrame, ref: Reference) -> tuple[list[fl
                 break
         lows.append(low)
         highs.append(high)
-    return lows, highs
+    return np.array(lows, dtype=float)[group], np.array(highs, dtype=float)[group]
 
 
 # --------------------------------------------------------------------------- GX context
@@ -365,26 +369,47 @@ def _stack(documents: pd.DataFrame, passages: pd.DataFrame, indicators: pd.DataF
         "passages": passages.assign(doc_known=_known(passages, documents, "doc_id")),
         "documents": documents,
     }
-    # assign() and a column selection do not copy (copy-on-write): concat is the only copy
     keep = suite_columns()
     parts = [frame.reset_index(drop=True).assign(**{TABLE_COLUMN: name, ROW_COLUMN: range(len(frame))})
              for name, frame in tables.items()]
-    parts = [part[[c for c in part.columns if c in keep]] for part in parts]
-    return _compact(pd.concat(parts, ignore_index=True, sort=False))
+    names = [c for c in dict.fromkeys(c for part in parts for c in part.columns) if c in keep]
+    # A column at a time, compacted as soon as it is stacked: a plain copy of the whole
+    # stack (assign() and a selection do not copy; concat does) would cost its size again
+    # on top of the categories.
+    return pd.DataFrame({name: _stacked_column(parts, name) for name in names}, copy=False)
 
 
-def _compact(stacked: pd.DataFrame) -> pd.DataFrame:
+def _stacked_column(parts: list[pd.DataFrame], name: str) -> pd.Series:
+    """One column of the stack, compacted. A string column of one table only (the
+    passages' text) is made categorical in its table and placed by its codes, null
+    elsewhere: no plain copy of its strings is made (100 MB at 100 MB of pages)."""
+    holders = [i for i, part in enumerate(parts) if name in part]
+    if len(holders) == 1 and pd.api.types.infer_dtype(parts[holders[0]][name], skipna=True) == "string":
+        own = _compact(parts[holders[0]][name])
+        codes = np.full(sum(len(part) for part in parts), -1, dtype=own.cat.codes.dtype)
+        start = sum(len(part) for part in parts[:holders[0]])
+        codes[start:start + len(own)] = own.cat.codes
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=own.dtype), name=name)
+    return _compact(pd.concat([part[[name]] if name in part else part[[]] for part in parts],
+                              ignore_index=True, sort=False)[name])
+
+
+def _compact(column: pd.Series) -> pd.Series:
     """Strings as categories, flags as booleans. Every expectation filters a copy of the
     stacked frame by its row_condition, and GX hashes the frame for each suite: copies
     and hashes of a category column touch its codes (4 bytes a row), not its strings
     (validation of the 100 MB bench tables: 15 s instead of 45)."""
-    for column in stacked.columns:
-        kind = pd.api.types.infer_dtype(stacked[column], skipna=True)
-        if kind == "string":
-            stacked[column] = stacked[column].astype("category")
-        elif kind == "boolean":   # True/False, with NaN where a table lacks the column
-            stacked[column] = stacked[column].astype("boolean")
-    return stacked
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "string":
+        column = column.astype("category")
+        # Converting leaves a hash table of the categories, as Python strings, cached on
+        # their Index; nothing looks categories up after it (the passages' text: 90 MB at
+        # 100 MB of pages, held through validation). pandas rebuilds it if ever needed.
+        column.cat.categories._cache.pop("_engine", None)
+        return column
+    if kind == "boolean":   # True/False, with NaN where a table lacks the column
+        return column.astype("boolean")
+    return column
 
 
 def _known(rows: pd.DataFrame, table: pd.DataFrame, column: str) -> pd.Series:
@@ -443,6 +468,18 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def validation_frame(
+    documents: pd.DataFrame,
+    passages: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    reference_dir: Path | None = None,
+) -> pd.DataFrame:
+    """The three tables stacked into the one frame the checkpoint validates. It holds its
+    own copy of the columns the suites read: the tables can be dropped once it is built."""
+    return _stack(documents, passages, indicators, load_reference(reference_dir))
+
+
 def validate_tables(
     documents: pd.DataFrame,
     passages: pd.DataFrame,
@@ -453,7 +490,21 @@ def validate_tables(
     reference_dir: Path | None = None,
     keep_history: bool = False,
 ) -> ValidationReport:
-    """Validate the three tables with ONE GX checkpoint run and rebuild Data Docs in docs_dir.
+    """Validate the three tables with ONE GX checkpoint run and rebuild Data Docs in docs_dir."""
+    frame = validation_frame(documents, passages, indicators, reference_dir=reference_dir)
+    return validate_frame(frame, docs_dir=docs_dir, run_id=run_id, reference_dir=reference_dir,
+                          keep_history=keep_history)
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    *,
+    docs_dir: Path,
+    run_id: str,
+    reference_dir: Path | None = None,
+    keep_history: bool = False,
+) -> ValidationReport:
+    """Run the checkpoint over a validation_frame() and rebuild Data Docs in docs_dir.
 
     docs_dir receives the Data Docs site (index.html) and GX's runtime state
     (_gx_runtime/). Unless keep_history, the GX-owned parts of docs_dir are cleared
@@ -461,12 +512,11 @@ def validate_tables(
     transforms/reference (regions.csv, indicators.csv, spam_lexicon.txt).
     """
     ref = load_reference(reference_dir)
-    frame = _stack(documents, passages, indicators, ref)
-
+    regions = frame.loc[frame[TABLE_COLUMN] == "indicators", "region"].dropna().unique()
     parameters = {
         # only the gazetteer names the rows use: the same verdict, and GX copies a suite
         # parameter at every step (3,500 names cost seconds a run)
-        "known_regions": sorted(set(ref.known_regions).intersection(indicators["region"].dropna())),
+        "known_regions": sorted(set(ref.known_regions).intersection(regions)),
         "known_unit_bases": known_unit_bases(),
         "spam_lexicon_path": str(ref.spam_lexicon_path),
     }

@@ -178,22 +178,53 @@ def extract(docs: list[Document]) -> list[Document]:
         d, indicators=extract_document(d.passages, d.year), articles=describe_articles(d.passages)))
 
 
+@stage(name="validation_frame")
+def stack_for_validation(documents, passages, indicators):
+    from expectations.validate import validation_frame
+    return validation_frame(documents, passages, indicators)
+
+
 @stage(name="validate")
-def validate(documents, passages, indicators, docs_dir: str, run_id: str) -> dict:
-    from expectations.validate import validate_tables   # GX import is slow: only here
-    return validate_tables(documents, passages, indicators, docs_dir=Path(docs_dir), run_id=run_id).as_dict()
+def validate(frame, docs_dir: str, run_id: str) -> dict:
+    from expectations.validate import validate_frame   # GX import is slow: only here
+    return validate_frame(frame, docs_dir=Path(docs_dir), run_id=run_id).as_dict()
 
 
 @stage(name="land")
-def land(warehouse: str, frames: dict, run_id: str, validation: dict) -> str:
-    """Land the tables as the warehouse's new version. Returns where the Data Docs are."""
+def land(landing: wh.Landing, frames: dict) -> None:
+    """Write tables into the version being landed (not read by anyone before commit)."""
+    for table, (df, schema, *prepare) in frames.items():
+        landing.write(table, df, schema, *prepare)
+
+
+UNVALIDATED = "unvalidated-indicators"   # the indicator rows before the checkpoint's verdicts
+
+
+@stage(name="land")
+def land_validated(landing: wh.Landing, failed_rows: dict[str, list[str]]) -> tuple[int, pd.DataFrame]:
+    """The unvalidated rows, a row group at a time, into the indicators table when they
+    passed validation, else into quarantine. Returns the rows landed and the quarantine."""
+    quarantined = []
+
+    def passed():
+        for part in landing.read_back(UNVALIDATED):
+            passed_rows, failed = T.split_quarantine(part, failed_rows)
+            quarantined.append(failed)
+            yield passed_rows
+    landed = landing.write_parts("indicators", passed(), T.INDICATORS)
+    landing.remove(UNVALIDATED)
+    return landed, _concat(T.QUARANTINE, *quarantined)
+
+
+@stage(name="commit")
+def commit(landing: wh.Landing, validation: dict) -> str:
+    """Switch the warehouse to the landed version. Returns where the Data Docs are."""
     from flows.marts import mart_models
     from flows.report import VALIDATION_FILE
-    store = wh.Warehouse(warehouse)
     report = {k: v for k, v in validation.items() if k != "failed_rows"}
-    report["docs_index"] = store.publish_docs(Path(validation["docs_index"]).parent)
-    store.land(frames, run_id, {VALIDATION_FILE: json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)})
-    store.write_views(mart_models())
+    report["docs_index"] = landing.store.publish_docs(Path(validation["docs_index"]).parent)
+    landing.commit({VALIDATION_FILE: json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)})
+    landing.store.write_views(mart_models())
     return report["docs_index"]
 
 
@@ -257,7 +288,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         t0 = time.perf_counter()
         # quote(): Prefect would otherwise walk every passage of the batch looking for futures
         result = fn(*[quote(a) for a in args], **{k: quote(v) for k, v in kwargs.items()})
-        timings[name] = round(time.perf_counter() - t0, 3)
+        timings[name] = round(timings.get(name, 0) + time.perf_counter() - t0, 3)   # some stages are steps
         return result
 
     with store.exclusive():
@@ -300,14 +331,14 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
             rows.add(batch.docs)
             bar.advance("pages", rows.pages)
 
-        for batch in _cleaned(chunks, chunks_ahead):
-            batch = deduplicate(batch, index)   # called, not submitted: here, in order
-            extracting.append(extract.submit(batch))
+        for cleaned in _cleaned(chunks, chunks_ahead):
+            # deduplicate is called, not submitted: here, in page order
+            extracting.append(extract.submit(deduplicate(cleaned, index)))
             if len(extracting) > chunks_ahead:
                 collect(extracting.popleft())
         while extracting:
             collect(extracting.popleft())
-        del index
+        cleaned = index = None   # the last chunk's pages and the kept passages' sketches
         timings.update({name: round(secs, 3) for name, secs in seconds.items()})
 
         documents = rows.frame("documents", T.DOCUMENTS, prev_docs[prev_docs["doc_id"].isin(keep_ids)], ["doc", "doc_id"])
@@ -320,24 +351,33 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         del kept_prev, old_rows, prev_passages, prev_indicators, prev_quarantine
         _return_freed_memory()
 
-        report = timed("validate", validate, documents, passages, indicators,
-                       str(store.docs_dir()), run_id)
-        landed, quarantine = T.split_quarantine(indicators, report["failed_rows"])
-        del indicators   # split into copies: landing holds one copy of the rows, not two
+        # Every table is written into the new version (live only at commit) before the
+        # checkpoint runs, the indicators as they are, and dropped once the validation
+        # frame holds what the suites read of them: no table is held through validation.
+        # Then the rows validation passed become the indicators table.
+        landing = store.begin_landing(run_id)
+        timed("land", land, landing, {"documents": (documents, T.DOCUMENTS),
+                                      "passages": (passages, T.PASSAGES, T.with_originals),
+                                      "articles": (articles, T.ARTICLES),
+                                      UNVALIDATED: (indicators, T.INDICATORS)})
+        frame = timed("validate", stack_for_validation, documents, passages, indicators)
+        passage_counts = passages["removed"].value_counts(dropna=False).to_dict()
+        del passages, articles, indicators
+        _return_freed_memory()
+        report = timed("validate", validate, frame, str(store.docs_dir()), run_id)
+        del frame
         _return_freed_memory()   # what validation freed
-        counts = _counts(documents, passages, landed, quarantine, rows.accepted, unchanged)
+        landed, quarantine = timed("land", land_validated, landing, report["failed_rows"])
+        counts = _counts(documents, passage_counts, landed, quarantine, rows.accepted, unchanged)
         runs = _concat(T.RUNS, prev_runs[prev_runs["run_id"] != run_id], T.frame([{
             "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
             "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "status": "completed", "counts": json.dumps(counts, ensure_ascii=False, sort_keys=True),
             "validation_success": report["success"], "pipeline_version": version,
         }], T.RUNS))
-        report["docs_index"] = timed("land", land, warehouse, {
-            "documents": (documents, T.DOCUMENTS), "passages": (T.with_originals(passages), T.PASSAGES),
-            "articles": (articles, T.ARTICLES),
-            "indicators": (landed, T.INDICATORS), "quarantine": (quarantine, T.QUARANTINE),
-            "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS),
-        }, run_id, report)
+        timed("land", land, landing, {"quarantine": (quarantine, T.QUARANTINE),
+                                      "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS)})
+        report["docs_index"] = timed("land", commit, landing, report)
         bar.stop()
     _publish_report(report, quarantine)
     summary = {"run_id": run_id, "counts": counts, "timings": timings,
@@ -418,16 +458,17 @@ def _concat(schema, *frames: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _counts(documents, passages, indicators, quarantine, ingested: int, unchanged) -> dict:
-    removed = passages["removed"].value_counts().to_dict()
+def _counts(documents, passages_removed: dict, landed: int, quarantine, ingested: int, unchanged) -> dict:
+    """`passages_removed`: passages by why they were removed (NaN: kept)."""
+    removed = {k: v for k, v in passages_removed.items() if not pd.isna(k)}
     return {
         "documents_ingested": ingested,
         "documents_unchanged": len(unchanged),
         "documents_rejected": int((documents["status"] == "rejected").sum()),
-        "passages_kept": int(passages["removed"].isna().sum()),
+        "passages_kept": int(sum(v for k, v in passages_removed.items() if pd.isna(k))),
         "passages_removed_spam": int(removed.get("spam", 0)),
         "passages_removed_boilerplate": int(removed.get("boilerplate", 0)),
         "passages_removed_duplicate": int(removed.get("duplicate", 0)),
-        "indicators_landed": len(indicators),
+        "indicators_landed": landed,
         "indicators_quarantined": len(quarantine),
     }

@@ -100,31 +100,18 @@ class Warehouse:
              files: dict[str, str] | None = None) -> str:
         """Write every table (and small text files of the run) as a new version, then
         switch to it in one step. Returns the version's path."""
-        versions = self.path("versions")
-        self.fs.makedirs(versions, exist_ok=True)
+        landing = self.begin_landing(run_id)
+        for table, (df, schema) in frames.items():
+            landing.write(table, df, schema)
+        return landing.commit(files)
+
+    def begin_landing(self, run_id: str) -> Landing:
+        """A new version to write tables into, table by table; nothing reads it until
+        Landing.commit switches to it. What an earlier run left unfinished is removed."""
+        self.fs.makedirs(self.path("versions"), exist_ok=True)
         for leftover in self._leftovers():
             self.fs.rm(self.path("versions", leftover), recursive=True)
-        name = f"{self._next_seq():06d}-{run_id}"
-        staging = self.path("versions", f".staging-{os.getpid()}" if self.is_local else name)
-        self.fs.makedirs(staging, exist_ok=True)
-        for table, (df, schema) in frames.items():
-            _write(df, schema, f"{staging}/{table}.parquet", self.arrow_fs)
-        for filename, text in (files or {}).items():
-            self.fs.pipe_file(f"{staging}/{filename}", text.encode("utf-8"))
-        target = self.path("versions", name)
-        if self.is_local:
-            for f in Path(staging).iterdir():
-                with open(f, "rb") as fh:
-                    os.fsync(fh.fileno())
-            os.replace(staging, target)
-            link = Path(self.path(".current.tmp"))
-            link.unlink(missing_ok=True)
-            link.symlink_to(Path("versions") / name)
-            os.replace(link, self.path("current"))        # the one atomic step
-        else:
-            self.fs.pipe_file(self.path(POINTER), name.encode())   # the one atomic step
-        self._prune(keep=name)
-        return target
+        return Landing(self, f"{self._next_seq():06d}-{run_id}")
 
     def _version_names(self) -> list[str]:
         """Every version directory, oldest first (names of earlier releases, <run_id>-<n>,
@@ -224,6 +211,61 @@ class Warehouse:
             con.execute(f"create or replace view {name} as {sql}")
 
 
+class Landing:
+    """A version being written: local, a staging directory renamed into versions/ at
+    commit; on object storage, versions/<name> itself, which CURRENT does not name yet."""
+
+    def __init__(self, store: Warehouse, name: str):
+        self.store, self.name = store, name
+        self.staging = store.path("versions", f".staging-{os.getpid()}" if store.is_local else name)
+        store.fs.makedirs(self.staging, exist_ok=True)
+
+    def write(self, table: str, df: pd.DataFrame, schema: pa.Schema, prepare=None) -> int:
+        """`prepare`, if given, turns each row group's slice of `df` into the rows written
+        (so that what it adds is never held for the whole table at once). Returns the
+        number of rows written."""
+        parts = (df.iloc[start:start + ROW_GROUP] for start in range(0, len(df), ROW_GROUP))
+        return self.write_parts(table, (prepare(part) for part in parts) if prepare else parts, schema)
+
+    def write_parts(self, table: str, parts, schema: pa.Schema) -> int:
+        """Write a table given as consecutive frames (none over ROW_GROUP rows)."""
+        return _write(parts, schema, self._file(table), self.store.arrow_fs)
+
+    def read_back(self, table: str):
+        """A table written to this landing, a row group at a time (frames)."""
+        with self.store.arrow_fs.open_input_file(self._file(table)) as source:
+            parquet = pq.ParquetFile(source)
+            for i in range(parquet.num_row_groups):
+                yield parquet.read_row_group(i).to_pandas()
+
+    def remove(self, table: str) -> None:
+        self.store.fs.rm(self._file(table))
+
+    def _file(self, table: str) -> str:
+        return f"{self.staging}/{table}.parquet"
+
+    def commit(self, files: dict[str, str] | None = None) -> str:
+        """Add the run's small text files and switch the warehouse to this version in one
+        step. Returns the version's path."""
+        store = self.store
+        for filename, text in (files or {}).items():
+            store.fs.pipe_file(f"{self.staging}/{filename}", text.encode("utf-8"))
+        target = store.path("versions", self.name)
+        if store.is_local:
+            for f in Path(self.staging).iterdir():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+            os.replace(self.staging, target)
+            link = Path(store.path(".current.tmp"))
+            link.unlink(missing_ok=True)
+            link.symlink_to(Path("versions") / self.name)
+            os.replace(link, store.path("current"))        # the one atomic step
+        else:
+            store.fs.pipe_file(store.path(POINTER), self.name.encode())   # the one atomic step
+        store._prune(keep=self.name)
+        return target
+
+
 def _seq(name: str) -> int:
     head = name.split("-", 1)[0]
     return int(head) if head.isdigit() else -1
@@ -232,15 +274,17 @@ def _seq(name: str) -> int:
 ROW_GROUP = 122_880   # rows: DuckDB's own row group size
 
 
-def _write(df: pd.DataFrame, schema: pa.Schema, path: str, filesystem: pafs.FileSystem) -> None:
-    """One row group at a time: pandas holds strings as large_string, and casting a whole
-    table to the schema's string would copy all its text at once (the passages: 200 MB at
-    100 MB of pages)."""
+def _write(parts, schema: pa.Schema, path: str, filesystem: pafs.FileSystem) -> int:
+    """Frames of at most ROW_GROUP rows, a row group each: pandas holds strings as
+    large_string, and casting a whole table to the schema's string would copy all its
+    text at once (the passages: 200 MB at 100 MB of pages). Returns the rows written."""
+    rows = 0
     with pq.ParquetWriter(path, schema, compression="zstd", filesystem=filesystem) as writer:
-        for start in range(0, len(df), ROW_GROUP):
-            part = df.iloc[start:start + ROW_GROUP]
+        for part in parts:
             writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False)
                                .replace_schema_metadata(None))
+            rows += len(part)
+    return rows
 
 
 @contextmanager

@@ -197,12 +197,14 @@ KILLED_RUN = textwrap.dedent("""
     marker, raw, warehouse = sys.argv[1:4]
     real_write, written = wh._write, []
 
-    def write_slowly(df, schema, path, filesystem):
+    def write_slowly(parts, schema, path, *args):
         written.append(Path(path).name)
-        if len(written) == 3:                 # two tables written, the third about to be
+        # documents, passages, articles and the unvalidated indicators are written before
+        # validation: killed with validation done, the rows it passed about to be written
+        if len(written) == 5:
             Path(marker).write_text(" ".join(written))
             time.sleep(600)
-        real_write(df, schema, path, filesystem)
+        return real_write(parts, schema, path, *args)
 
     wh._write = write_slowly
     from flows.pipeline import gaoxin_flow
@@ -234,10 +236,11 @@ def test_kill_in_the_middle_of_landing_leaves_the_previous_warehouse_whole(prefe
             proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     written = marker.read_text().split()
-    assert len(written) == 3                           # two tables written, the third under way
+    assert written == ["documents.parquet", "passages.parquet", "articles.parquet",
+                       "unvalidated-indicators.parquet", "indicators.parquet"]
     staging = [p for p in (warehouse / "versions").iterdir() if p.name.startswith(".staging-")]
     assert len(staging) == 1, "the run was not killed in the middle of landing"
-    assert sorted(p.name for p in staging[0].iterdir()) == sorted(written[:2])
+    assert sorted(p.name for p in staging[0].iterdir()) == sorted(written[:4])
 
     # the previous version is still the live one, whole, and readable through the views
     assert os.readlink(warehouse / "current") == version
