@@ -4,8 +4,9 @@ Public API
 ----------
     validate_tables(documents, passages, indicators, *, docs_dir, run_id, reference_dir=None)
         -> ValidationReport
-      = validate_frame(validation_frame(documents, passages, indicators), ...): the flow
-        builds the frame first, so that it can drop the tables before the checkpoint runs
+      = validate_frame(validation_frame({"documents": ..., "passages": ..., "indicators": ...}), ...):
+        the flow builds the frame first, handing the tables over, so that they are dropped
+        before the checkpoint runs
     summary_text(report) -> str
     open_context(docs_dir)   # the (cached) GX file context; tests warm it once per session
 
@@ -64,6 +65,7 @@ __all__ = [
     "validate_tables",
     "validation_frame",
     "validate_frame",
+    "input_columns",
     "summary_text",
     "open_context",
     "load_reference",
@@ -357,10 +359,17 @@ def suite_columns() -> frozenset[str]:
     return frozenset(names)
 
 
-def _stack(documents: pd.DataFrame, passages: pd.DataFrame, indicators: pd.DataFrame,
-           ref: Reference) -> pd.DataFrame:
+def input_columns() -> frozenset[str]:
+    """The table columns validation_frame() reads: what the suites check, and what the
+    flags and bounds are computed from. A caller may hand it only these."""
+    return suite_columns() | {"passage_id", "doc_id", "indicator", "region", "unit_base", "measure"}
+
+
+def _stack(tables: dict[str, pd.DataFrame], ref: Reference) -> pd.DataFrame:
+    """The stacked frame; takes documents, passages and indicators out of `tables`."""
+    documents, passages, indicators = (tables.pop(name) for name in ("documents", "passages", "indicators"))
     low, high = _plausible_bounds(indicators, ref)
-    tables = {
+    parts = {
         # Cross-table ids are checked as flags: a suite parameter listing every id is
         # copied by GX at each step of each expectation (minutes at 100 MB of input).
         "indicators": indicators.assign(plausible_min=low, plausible_max=high,
@@ -369,14 +378,20 @@ def _stack(documents: pd.DataFrame, passages: pd.DataFrame, indicators: pd.DataF
         "passages": passages.assign(doc_known=_known(passages, documents, "doc_id")),
         "documents": documents,
     }
+    del documents, passages, indicators, low, high
     keep = suite_columns()
-    parts = [frame.reset_index(drop=True).assign(**{TABLE_COLUMN: name, ROW_COLUMN: range(len(frame))})
-             for name, frame in tables.items()]
-    names = [c for c in dict.fromkeys(c for part in parts for c in part.columns) if c in keep]
-    # A column at a time, compacted as soon as it is stacked: a plain copy of the whole
-    # stack (assign() and a selection do not copy; concat does) would cost its size again
-    # on top of the categories.
-    return pd.DataFrame({name: _stacked_column(parts, name) for name in names}, copy=False)
+    parts = {name: frame.reset_index(drop=True).assign(**{TABLE_COLUMN: name, ROW_COLUMN: range(len(frame))})
+             for name, frame in parts.items()}
+    names = [c for c in dict.fromkeys(c for part in parts.values() for c in part.columns) if c in keep]
+    # A column at a time, compacted as soon as it is stacked, the biggest first, and each
+    # dropped from its table once stacked: a plain copy of the whole stack (concat copies)
+    # would cost its size again on top of the categories, and the tables' own columns
+    # would all be held until the end (the passages' text: 100 MB at 100 MB of pages).
+    stacked = {}
+    for name in sorted(names, key=lambda n: -sum(int(p[n].memory_usage(deep=True)) for p in parts.values() if n in p)):
+        stacked[name] = _stacked_column(list(parts.values()), name)
+        parts = {key: part.drop(columns=name) if name in part else part for key, part in parts.items()}
+    return pd.DataFrame({name: stacked[name] for name in names}, copy=False)
 
 
 def _stacked_column(parts: list[pd.DataFrame], name: str) -> pd.Series:
@@ -468,16 +483,12 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def validation_frame(
-    documents: pd.DataFrame,
-    passages: pd.DataFrame,
-    indicators: pd.DataFrame,
-    *,
-    reference_dir: Path | None = None,
-) -> pd.DataFrame:
-    """The three tables stacked into the one frame the checkpoint validates. It holds its
-    own copy of the columns the suites read: the tables can be dropped once it is built."""
-    return _stack(documents, passages, indicators, load_reference(reference_dir))
+def validation_frame(tables: dict[str, pd.DataFrame], *, reference_dir: Path | None = None) -> pd.DataFrame:
+    """The tables (documents, passages, indicators) stacked into the one frame the
+    checkpoint validates, with its own copy of the columns the suites read. They are
+    taken out of `tables`: a caller that hands over its only references to them lets
+    each column go as soon as it is stacked."""
+    return _stack(tables, load_reference(reference_dir))
 
 
 def validate_tables(
@@ -491,7 +502,8 @@ def validate_tables(
     keep_history: bool = False,
 ) -> ValidationReport:
     """Validate the three tables with ONE GX checkpoint run and rebuild Data Docs in docs_dir."""
-    frame = validation_frame(documents, passages, indicators, reference_dir=reference_dir)
+    frame = validation_frame({"documents": documents, "passages": passages, "indicators": indicators},
+                             reference_dir=reference_dir)
     return validate_frame(frame, docs_dir=docs_dir, run_id=run_id, reference_dir=reference_dir,
                           keep_history=keep_history)
 

@@ -179,9 +179,14 @@ def extract(docs: list[Document]) -> list[Document]:
 
 
 @stage(name="validation_frame")
-def stack_for_validation(documents, passages, indicators):
-    from expectations.validate import validation_frame
-    return validation_frame(documents, passages, indicators)
+def stack_for_validation(landing: wh.Landing):
+    """The validation frame, from the tables as written (only the columns it reads)."""
+    from expectations.validate import input_columns, validation_frame
+
+    def read(table: str, schema: pa.Schema) -> pd.DataFrame:
+        return landing.read(table, [name for name in schema.names if name in input_columns()])
+    return validation_frame({"documents": read("documents", T.DOCUMENTS), "passages": read("passages", T.PASSAGES),
+                             "indicators": read(UNVALIDATED, T.INDICATORS)})
 
 
 @stage(name="validate")
@@ -352,18 +357,19 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         _return_freed_memory()
 
         # Every table is written into the new version (live only at commit) before the
-        # checkpoint runs, the indicators as they are, and dropped once the validation
-        # frame holds what the suites read of them: no table is held through validation.
-        # Then the rows validation passed become the indicators table.
+        # checkpoint runs, the indicators as they are, and the frames are dropped: the
+        # validation frame is read from the files, and no table is held through
+        # validation. Then the rows validation passed become the indicators table.
         landing = store.begin_landing(run_id)
         timed("land", land, landing, {"documents": (documents, T.DOCUMENTS),
                                       "passages": (passages, T.PASSAGES, T.with_originals),
                                       "articles": (articles, T.ARTICLES),
                                       UNVALIDATED: (indicators, T.INDICATORS)})
-        frame = timed("validate", stack_for_validation, documents, passages, indicators)
         passage_counts = passages["removed"].value_counts(dropna=False).to_dict()
         del passages, articles, indicators
         _return_freed_memory()
+        frame = timed("validate", stack_for_validation, landing)
+        _return_freed_memory()   # what reading the tables back left
         report = timed("validate", validate, frame, str(store.docs_dir()), run_id)
         del frame
         _return_freed_memory()   # what validation freed

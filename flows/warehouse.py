@@ -231,6 +231,10 @@ class Landing:
         """Write a table given as consecutive frames (none over ROW_GROUP rows)."""
         return _write(parts, schema, self._file(table), self.store.arrow_fs)
 
+    def read(self, table: str, columns: list[str]) -> pd.DataFrame:
+        """Columns of a table written to this landing."""
+        return pq.read_table(self._file(table), columns=columns, filesystem=self.store.arrow_fs).to_pandas()
+
     def read_back(self, table: str):
         """A table written to this landing, a row group at a time (frames)."""
         with self.store.arrow_fs.open_input_file(self._file(table)) as source:

@@ -507,3 +507,20 @@ def test_500_rows_validate_quickly(run):
     elapsed = time.perf_counter() - start
     assert report.success, V.summary_text(report)
     assert elapsed < 15, f"validation took {elapsed:.1f}s"
+
+
+def test_validation_frame_takes_the_tables_and_keeps_every_row_in_place(frames):
+    # the flow hands its only references over, so that each column can go once stacked
+    documents, passages, indicators = frames
+    tables = {"documents": documents, "passages": passages, "indicators": indicators}
+    frame = V.validation_frame(tables)
+    assert tables == {}
+    for name, table in (("passages", passages), ("indicators", indicators), ("documents", documents)):
+        rows = frame[frame[V.TABLE_COLUMN] == name]
+        assert rows[V.ROW_COLUMN].tolist() == list(range(len(table)))
+        key = V.KEY_COLUMN[name]
+        assert rows[key].astype(object).tolist() == table[key].tolist()
+    texts = frame[frame[V.TABLE_COLUMN] == "passages"]["text"]
+    assert isinstance(texts.dtype, pd.CategoricalDtype)          # strings are held once each
+    assert texts.astype(object).tolist() == passages["text"].tolist()
+    assert frame[frame[V.TABLE_COLUMN] != "passages"]["text"].isna().all()

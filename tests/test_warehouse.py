@@ -88,6 +88,37 @@ def test_a_landing_that_fails_midway_leaves_the_previous_version_live(store):
     assert "run-bbbbbbbbbbbb" not in " ".join(names)
 
 
+def test_a_landing_written_table_by_table_is_read_back_and_goes_live_only_at_commit(store, monkeypatch):
+    # the flow writes the tables before validation and moves the rows validation passed
+    # after it: nothing of that is visible until commit
+    from flows import warehouse as wh
+    monkeypatch.setattr(wh, "ROW_GROUP", 3)
+    store.land(frames(1), "run-aaaaaaaaaaaa")
+    if store.is_local:
+        store.write_views()
+    landing = store.begin_landing("run-bbbbbbbbbbbb")
+    runs = frames(7, "run-bbbbbbbbbbbb")["runs"][0]
+    assert landing.write("unvalidated-runs", runs, T.RUNS) == 7
+    parts = list(landing.read_back("unvalidated-runs"))
+    assert [len(part) for part in parts] == [3, 3, 1]          # a row group at a time
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), runs)
+    assert landing.read("unvalidated-runs", ["run_id"])["run_id"].tolist() == runs["run_id"].tolist()
+
+    assert landing.write_parts("runs", (part.iloc[1:] for part in parts), T.RUNS) == 4
+    landing.remove("unvalidated-runs")
+    for name, (df, schema) in frames(0).items():
+        if name != "runs":
+            landing.write(name, df, schema)
+    assert runs_count(store) == 1 and store.current_version() == "000000-run-aaaaaaaaaaaa"
+
+    landing.commit()
+    if store.is_local:
+        store.write_views()
+    assert store.read_table("runs", T.RUNS)["run_id"].tolist() == [f"run-bbbbbbbbbbbb-{i}" for i in (1, 2, 4, 5)]
+    assert runs_count(store) == 4
+    assert not store.fs.exists(store.current("unvalidated-runs.parquet"))
+
+
 def test_object_storage_lock_refuses_a_second_writer_and_names_the_first():
     url = memory_url()
     with Warehouse(url).exclusive():
