@@ -407,8 +407,8 @@ def pipeline_version() -> str:
 
 def _return_freed_memory() -> None:
     """Hand freed memory back to the OS (glibc keeps it otherwise, and the process would
-    carry one stage's peak into the next): the pages' before validation, validation's
-    before landing."""
+    carry one step's peak into the next): between the pages, the tables, the validation
+    frame and validation."""
     import ctypes
     import ctypes.util
     import gc
