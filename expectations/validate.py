@@ -419,8 +419,9 @@ def _compact(column: pd.Series) -> pd.Series:
         column = column.astype("category")
         # Converting leaves a hash table of the categories, as Python strings, cached on
         # their Index; nothing looks categories up after it (the passages' text: 90 MB at
-        # 100 MB of pages, held through validation). pandas rebuilds it if ever needed.
-        column.cat.categories._cache.pop("_engine", None)
+        # 100 MB of pages, held through validation). pandas rebuilds it if ever needed;
+        # the cache is pandas' internals, so a pandas without it only costs the memory.
+        getattr(column.cat.categories, "_cache", {}).pop("_engine", None)
         return column
     if kind == "boolean":   # True/False, with NaN where a table lacks the column
         return column.astype("boolean")
