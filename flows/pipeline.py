@@ -183,8 +183,10 @@ def stack_for_validation(landing: wh.Landing):
     """The validation frame, from the tables as written (only the columns it reads)."""
     from expectations.validate import input_columns, validation_frame
 
+    wanted = input_columns()
+
     def read(table: str, schema: pa.Schema) -> pd.DataFrame:
-        return landing.read(table, [name for name in schema.names if name in input_columns()])
+        return landing.read(table, [name for name in schema.names if name in wanted])
     return validation_frame({"documents": read("documents", T.DOCUMENTS), "passages": read("passages", T.PASSAGES),
                              "indicators": read(UNVALIDATED, T.INDICATORS)})
 
