@@ -142,7 +142,8 @@ def _score(gold_dir, pred_rows, tmp_path) -> dict:
     pred = tmp_path / "pred.csv"
     with open(pred, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["doc", "region", "indicator", "value_base", "unit_base", "measure", "period", "target", "evidence"])
+        w.writerow(["doc", "region", "entity", "indicator", "value_base", "unit_base", "measure", "period", "target",
+                    "evidence"])
         w.writerows(pred_rows)
     out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--gold", str(gold_dir),
                           "--pred", str(pred)], capture_output=True, text=True, check=True).stdout
@@ -152,7 +153,7 @@ def _score(gold_dir, pred_rows, tmp_path) -> dict:
 
 
 def _pred_rows(path):
-    return [(path.name, r.region, r.indicator, r.value_base, r.unit_base, r.measure, r.period or "",
+    return [(path.name, r.region, r.entity or "", r.indicator, r.value_base, r.unit_base, r.measure, r.period or "",
              "yes" if r.target else "no", r.evidence)
             for r in extract_page(path.read_text("utf-8"))]
 

@@ -3,10 +3,15 @@
 Every quantity the number grammar finds (transforms.quantities) becomes a row once it
 is given, from general rules over the article's context:
 - measure: growth / share / rank / level, from the cue words before the figure;
-- region: a place named in the figure's own clause, else the subject of its sentence,
-  else the topic of its passage, else the section's or article's region (全市/全省/该区
-  resolve to it, a bare 高新区 to the zone named last); organisations opening a clause
-  are subjects too;
+- entity: the organisation, event or project the figure is about (transforms.entities):
+  the project it is the investment of, else the subject of its sentence or passage, else
+  the headline's topic; none when a place of its own clause or sentence says the figure
+  is that place's;
+- region: always a place. A place named in the figure's own clause, else the subject of
+  its sentence, else the topic of its passage, else the section's or article's region
+  (全市/全省/该区 resolve to it, a bare 高新区 to the zone named last); for an entity's
+  figure, the place its name holds (中信银行杭州分行: 杭州市) unless the text names a place
+  inside that one;
 - period: the nearest date clue before the figure (transforms.periods), carried
   through the passage, else the headline's period, else the document's year;
 - target: plan words (力争, 目标, 计划, 将 + verb, 到2025年) in the sentence;
@@ -19,7 +24,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from transforms.gazetteer import Gazetteer, load_gazetteer, match_indicator
+from transforms.entities import EntityMention, headline_topic, project_of, subjects
+from transforms.gazetteer import Gazetteer, Region, load_gazetteer, match_indicator
 from transforms.periods import CLUE, DATELINE, Clue, find_clues
 from transforms.quantities import Quantity, find_quantities
 from transforms.segment import Passage
@@ -61,12 +67,6 @@ COUNT_AFTER = re.compile(r"(共有|共|有|已有)?[\d一二两三四五六七�
 # Scope words: 全国169个国家级高新区 is a figure of the country, but the country is not
 # the subject of the sentence around it.
 SCOPE_REGIONS = {"全国"}
-# An organisation opening a clause is the entity its figures describe.
-ORG_SUBJECT = re.compile(
-    r"(?:^|[,，。；;:：])(?:(?:去年|今年|目前|此外|其中|同时|自\d{4}年起)[,，]?)?"
-    r"(?P<org>[\u4e00-\u9fff]{2,14}?(?:银行[\u4e00-\u9fff]{2,4}分行|银联|农信|研究院|实验室|科协))"
-    r"(?=[\u4e00-\u9fff]{0,3}(?:已|坚持|加快|联合|与|再次|将|正|还|在|出资|获(?!悉)|先后))"
-)
 # Places the gazetteer cannot list (towns, scenic areas, provincial zones, corridors): a
 # name of 2-12 characters ending in a place word, opening a clause (after a bullet, a
 # date or 的 too) or right after the county or city it lies in (嘉善县姚庄镇). Category
@@ -81,8 +81,15 @@ LOCAL_PLACE = re.compile(rf"(?:^|(?<=[,，。；;:：、和与及在的年月\s�
 LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:镇|乡|街道|高新区|经开区){NOT_ITS_OFFICE}")
 TOWN = re.compile(r"(镇|乡|街道)$")
 CATEGORY_OF_ZONES = re.compile(r"(国家|国家级|省级)(高新区|经开区)$")
-# Passages opening with these words speak of the period of the passage before them.
-CARRY_OPENERS = re.compile(r"^(目前|同期|本次|此次)")
+# Caps, thresholds and procedural rules hold at any time (最高不超过300万元, 200万元以下的
+#票据, 原则上3个工作日内): they have no period.
+RULE_CUE = re.compile(r"(?<!历史)最高|不超过|不高于|上限|原则上")
+RULE_AFTER = re.compile(r"[^,，。；;]{0,4}?(以下|以内|之内)")
+# A plan with no horizon (拟成立…基金) has no period either.
+INTENT_CUE = re.compile(r"拟")
+# Passages opening with these words speak of the period (and the event) of the passage
+# before them. Not 目前: that is now (a clue of its own).
+CARRY_OPENERS = re.compile(r"^(同期|本次|此次)")
 # What a 目前/同期/本次 passage inherits: a reporting period or an event's month
 # (10月17日…本次拍卖会), never a bare year (去年, 2016年), which holds for its sentence.
 CARRIED_CLUES = {"half", "halfyear", "q3", "quarter", "months", "firstmonths", "asof", "month"}
@@ -113,7 +120,8 @@ class Indicator:
     passage_seq: int
     article_id: int
     region: str | None
-    region_level: str | None   # country … zone from the gazetteer, or organization
+    region_level: str | None   # country … zone from the gazetteer, or place (a town …)
+    entity: str | None         # the organisation, event or project it is about
     indicator: str
     value: float
     value_text: str
@@ -136,6 +144,8 @@ class _Context:
     default_period: str | None = None  # a period the headline declares (上半年主要指标 …)
     year: int | None = None          # the year the article reports on (嘉善县2023年经济运行…)
     last_zone: str | None = None     # the zone named last: what a bare 高新区 refers to
+    entity: str | None = None        # the organisation or event the headline is about
+    passage_entity: str | None = None  # the last subject of the passage before, for 本次/此次 openers
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -185,8 +195,8 @@ def place_mentions(text: str, gaz: Gazetteer, about: str | None = None) -> tuple
 
 
 def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, int, str]]:
-    """Entity mentions of a text: gazetteer names, words standing for the context region
-    (全市, 该区 …) and organisations opening a clause (中信银行杭州分行 …, the subject)."""
+    """Place mentions of a text: gazetteer names, places it cannot list (towns …) and words
+    standing for the context region (全市, 该区 …)."""
     found = []
     for m in place_mentions(text, gaz, context.region):
         inner = LOCAL_PLACE_AFTER.match(text, m.end) if m.region.level in ("city", "district") else None
@@ -202,10 +212,6 @@ def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, i
             continue   # 上半年高新区: a date, then the zone; 东部地区国家高新区: a group of zones
         if not any(s <= start < e or start <= s < end for s, e, _ in found):
             found.append((start, end, _local_name(m.group("place"), county)))
-    for m in ORG_SUBJECT.finditer(text):
-        start, end = m.start("org"), m.end("org")
-        found = [f for f in found if not (start <= f[0] < end)]
-        found.append((start, end, m.group("org")))
     taken = [(s, e) for s, e, _ in found]
     for m in DEICTIC_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
@@ -259,6 +265,58 @@ def _region_for(q: Quantity, sent_start: int, clause_start: int, mentions: list[
     if in_passage:
         return in_passage[0][2]
     return context.region
+
+
+def _entity_for(q: Quantity, sent_start: int, clause_start: int, clause_end: int, text: str,
+                subjects_: list[EntityMention], places: list[tuple[int, int, str]], inherited: str | None,
+                gaz: Gazetteer) -> str | None:
+    """The organisation, event or project a figure is about, or None for a place's figure.
+
+    The project it is the investment of; else the last subject before it in the passage,
+    else what the passage inherits (本次拍卖会…) or the headline is about. A place named
+    in the figure's own clause (代表全国300多家), or opening its sentence when the subject
+    is not in it, makes the figure that place's, unless it is the entity's own place."""
+    project = project_of(text, q.start, q.end, clause_start, clause_end)
+    if project:
+        return project
+    if any(s.start <= q.start < s.end for s in subjects_):
+        return None   # 成立30周年纪念大会: the number is part of a name
+    before = [s for s in subjects_ if s.end <= q.start]
+    entity = before[-1] if before else None
+    name = entity.name if entity else inherited
+    if name is None:
+        return None
+    own = _entity_place(name, gaz)
+    outside = [m for m in places if not (entity and entity.start <= m[0] < entity.end)
+               and not (own and _within(m[2], own, gaz))]
+    if any(clause_start <= m[0] and m[1] <= q.start for m in outside):
+        return None
+    opening = [m for m in outside if sent_start <= m[0] < q.start]
+    if opening and (entity is None or entity.start < sent_start or opening[0][0] < entity.start):
+        return None
+    return name
+
+
+def _entity_place(name: str, gaz: Gazetteer) -> Region | None:
+    """The place an entity's name holds (中信银行杭州分行: 杭州市, 嘉兴农信: 嘉兴市)."""
+    found = gaz.find(name, inside_names=True)
+    return found[0].region if found else None
+
+
+def _within(place: str | None, region: Region, gaz: Gazetteer) -> bool:
+    """`place` is `region` or lies inside it."""
+    known = gaz.get(place) if place else None
+    return known is not None and (known.name == region.name
+                                  or any(a.name == region.name for a in gaz.ancestors(known.name)))
+
+
+def _entity_region(entity: str, region: str | None, gaz: Gazetteer) -> str | None:
+    """Where an entity is: the place its name holds, unless the text's region lies inside
+    that place (浙江西湖高等研究院 in an article about 杭州市: 杭州市)."""
+    own = _entity_place(entity, gaz)
+    if own is None or _within(region, own, gaz):
+        return region
+    return own.name
 
 
 def _measure(q: Quantity, prefix: str) -> str:
@@ -360,8 +418,16 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     if not quantities:
         clues = find_clues(TITLE.sub(lambda m: "□" * len(m.group(0)), text), doc_year, context.year)
         context.period = _carried(clues, None)
+        found = subjects(text)
+        context.passage_entity = found[-1].name if found else None
         return []
     mentions = _mentions(text, gaz, context)
+    deictic = {m.start() for m in DEICTIC_RE.finditer(text)}
+    named_places = [m for m in mentions if m[0] not in deictic]   # 全市 speaks of the entity's place too
+    inherited_entity = context.passage_entity if CARRY_OPENERS.match(text) else context.entity
+    # 本次拍卖会 is the auction named before
+    subjects_ = [replace(s, name=context.passage_entity or context.entity or s.name) if s.anaphoric else s
+                 for s in subjects(text)]
     sentences = _sentences(text)
     rows, last_level, trade_total, previous = [], None, None, None
     masked = TITLE.sub(lambda m: "□" * len(m.group(0)), text)   # 《…十三五规划》 is a name, not a clue
@@ -386,6 +452,10 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
             value, value_base = -value, -value_base
         period, _, future = _period(q.start, sent_start, clause_start, clues, inherited,
                                      context.default_period, context.year or doc_year)
+        dated_here = any(sent_start <= c.start < q.start and c.period for c in clues)
+        if RULE_CUE.search(text, clause_start, q.start) or RULE_AFTER.match(text, q.end) or (
+                not dated_here and INTENT_CUE.search(masked, sent_start, q.start)):
+            period = None
         # search up to one character past the cue so that 将 sees the number after it
         target = future or bool(TARGET_CUE.search(masked[sent_start:q.start + 1])) \
             or "目标" in masked[q.end:clause_end]
@@ -399,16 +469,23 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
             evidence_start = _clause_bounds(text, clause_start - 1, clause_start - 1)[0]
         previous = (q, measure)
         region = _region_for(q, sent_start, clause_start, mentions, measure, context, text)
+        scopes = (_rank_scopes(text) if measure == "rank" else []) + _comparison_scopes(text, clause_start, q.start)
+        entity = _entity_for(q, sent_start, clause_start, clause_end, text, subjects_,
+                             [m for m in named_places if not any(a <= m[0] < b for a, b in scopes)],
+                             inherited_entity, gaz)
+        if entity:
+            region = _entity_region(entity, region, gaz)
         known = gaz.get(region) if region else None
         rows.append(Indicator(
             passage_seq=p.seq, article_id=p.article_id, region=region,
-            region_level=known.level if known else _entity_level(region),
+            region_level=known.level if known else ("place" if region else None), entity=entity,
             indicator=indicator, value=value, value_text=q.value_text, unit=q.unit,
             value_base=value_base, unit_base=unit_base, measure=measure, qualifier=q.qualifier,
             target=target, period=period, evidence=text[evidence_start:clause_end],
             char_start=q.start, char_end=q.end,
         ))
     context.period = _carried(clues, inherited)
+    context.passage_entity = subjects_[-1].name if subjects_ else inherited_entity
     return _ordered_lists(_pair_respectively(rows, text, sentences, mentions), text, mentions)
 
 
@@ -425,13 +502,6 @@ def _reporting_year(headline_clues: list[Clue], lead: Passage | None, doc_year: 
         if clue.kind == "year" and not clue.future and clue.year and (doc_year is None or clue.year < doc_year):
             return clue.year
     return None
-
-
-def _entity_level(name: str | None) -> str | None:
-    """The level of an entity outside the gazetteer: a place (town, scenic area…) or an organisation."""
-    if name is None:
-        return None
-    return "place" if re.search(PLACE_WORD + "$", name) else "organization"
 
 
 def _carried(clues: list[Clue], inherited: str | None) -> str | None:
@@ -545,6 +615,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             context = _Context(region=regions.get(article) or doc_region)
             headline_clues = [c for h in headlines.get(article, []) for c in find_clues(h.text, doc_year)]
             context.default_period = next((c.period for c in headline_clues if c.period), None)
+            context.entity = next(filter(None, (headline_topic(h.text) for h in headlines.get(article, []))), None)
             context.year = _reporting_year(headline_clues, leads.get(article), doc_year)
         if p.heading:
             # a subhead naming a region ("桐庐县:7000万元筑巢引凤") opens a section about it
@@ -555,7 +626,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             continue
         zones = [m.region.name for m in place_mentions(p.text, gaz, context.region) if m.region.level == "zone"]
         for row in extract_passage(p, context, doc_year, gaz):
-            key = (row.region, row.indicator, row.value_base, row.unit_base, row.measure, row.period)
+            key = (row.region, row.entity, row.indicator, row.value_base, row.unit_base, row.measure, row.period)
             if key not in seen:
                 seen.add(key)
                 rows.append(row)

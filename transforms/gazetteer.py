@@ -297,12 +297,14 @@ class Gazetteer:
 
     # -- matching ----------------------------------------------------------------
 
-    def find(self, text: str, context: Iterable[str] = ()) -> list[RegionMention]:
+    def find(self, text: str, context: Iterable[str] = (), inside_names: bool = False) -> list[RegionMention]:
         """All region mentions in ``text``: leftmost-longest, non-overlapping, by start.
 
         ``context``: canonical names of regions the text is known to be about (the page's
         city, say).  With the regions the text names before it, they settle which reading
         of an ambiguous name (南山区) a mention is; see the module docstring.
+        ``inside_names``: ``text`` is an organisation's name, and the places it contains
+        (杭州 in 中信银行杭州分行) are wanted: no mention gives way to a suffix after it.
         """
         best = self._candidates(text)
         known = (self.get(name) for name in ([context] if isinstance(context, str) else context))
@@ -315,7 +317,7 @@ class Gazetteer:
                 continue
             length, names = best[start]
             if names is not None:
-                if _org_follows(text, start + length):
+                if not inside_names and _org_follows(text, start + length):
                     # An organisation name: drop every region reading starting here.
                     continue
                 if _runs_into_qu_word(text, start + length):

@@ -1,10 +1,10 @@
--- One fact per (region, indicator, measure, period, target): the figure as all pages
+-- One fact per (region, entity, indicator, measure, period, target): the figure as all pages
 -- print it. status: single (one source), agreed (all values within rounding, 0.5%),
 -- conflict (sources disagree). A conflict keeps every distinct value and its sources
 -- visible (value_sources); value is null then, never a silent pick.
 with grouped as (
     select
-        region, indicator, measure, period, target, unit_base,
+        region, entity, indicator, measure, period, target, unit_base,
         count(distinct doc)                                  as n_docs,
         min(value_base)                                      as min_value,
         max(value_base)                                      as max_value,
@@ -15,10 +15,10 @@ with grouped as (
         arg_min(run_id, landed_at)                           as first_run,
         arg_max(run_id, landed_at)                           as last_run
     from stg_indicators
-    group by region, indicator, measure, period, target, unit_base
+    group by region, entity, indicator, measure, period, target, unit_base
 )
 select
-    region, indicator, measure, period, target,
+    region, entity, indicator, measure, period, target,
     case when max_value - min_value <= 0.005 * greatest(abs(max_value), abs(min_value))
          then max_value end                                  as value,
     unit_base, n_docs, distinct_values, value_sources, indicator_ids, docs, first_run, last_run,
