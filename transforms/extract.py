@@ -414,7 +414,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
                     gaz: Gazetteer) -> list[Indicator]:
     text = p.text
     quantities = find_quantities(text)
-    inherited = context.period if CARRY_OPENERS.match(text) else None
+    inherited = context.period if CARRY_OPENERS.match(text) or p.continues is not None else None
     if not quantities:
         clues = find_clues(TITLE.sub(lambda m: "□" * len(m.group(0)), text), doc_year, context.year)
         context.period = _carried(clues, None)
@@ -607,6 +607,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
     rows: list[Indicator] = []
     seen: set[tuple] = set()
     context, article = _Context(), None
+    after: dict[int, _Context] = {}   # the context each passage left, for lines that continue it
     for p in passages:
         if p.removed:
             continue
@@ -625,11 +626,15 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             context.period = None
             continue
         zones = [m.region.name for m in place_mentions(p.text, gaz, context.region) if m.region.level == "zone"]
-        for row in extract_passage(p, context, doc_year, gaz):
+        # a line that goes on with a paragraph cut lines earlier speaks of that paragraph's
+        # place and period, not of the section it was printed in
+        speaking = replace(after[p.continues]) if p.continues in after else context
+        for row in extract_passage(p, speaking, doc_year, gaz):
             key = (row.region, row.entity, row.indicator, row.value_base, row.unit_base, row.measure, row.period)
             if key not in seen:
                 seen.add(key)
                 rows.append(row)
         if zones:
             context.last_zone = zones[0]    # the passage's topic, not a zone it compares with
+        after[p.seq] = replace(context)
     return rows

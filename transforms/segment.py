@@ -29,6 +29,13 @@ HEADLINE_MAX = 40
 # A line ending in a number continues only into a line starting with its unit.
 UNIT_START = re.compile(r"^[亿万千百元%家件人项个户名位所场次条平亩岁]")
 CONTINUATION_MIN = 20   # shorter unterminated lines are headings, not broken paragraphs
+# A line opening with a word that cannot start a sentence finishes the line above it, even
+# one short enough to look like a heading (…扶持科技 / 和创新高地。).
+CONTINUATION_START = re.compile(r"^[和与及并而等的了、，,]")
+# A unit and the end of its sentence alone at the head of a line (亿元。全市已有…): the
+# tail of a number that a layout break left several lines earlier.
+ORPHAN_UNIT = re.compile(r"^[亿万千百]?[元%家件人项个户名位所场次条平亩岁][^\d。，,；;]{0,3}?(?=[。；;，,])")
+ORPHAN_LOOKAHEAD = 12   # lines after the cut number where its unit may have landed
 
 
 @dataclass(frozen=True, slots=True)   # one per line of every page: no per-object dict
@@ -46,6 +53,7 @@ class Passage:
     mojibake: bool = False
     dup_of: int | None = None    # seq of the kept passage (same document) …
     dup_of_id: str | None = None  # … or passage_id of a passage landed earlier
+    continues: int | None = None  # seq of the passage whose paragraph this line goes on with
 
 
 def split_passages(page: str, simplified: str, verdicts: list[LineVerdict]) -> list[Passage]:
@@ -88,7 +96,9 @@ def repair_layout(passages: list[Passage]) -> list[Passage]:
     out: list[Passage] = []
     for p in passages:
         prev = out[-1] if out else None
-        if (prev is not None and not prev.removed and not p.removed and prev.truncated
+        heading_cut = (prev is not None and _is_heading_like(prev.text) and _unterminated(prev.text)
+                       and CONTINUATION_START.match(p.text) is not None)
+        if (prev is not None and not prev.removed and not p.removed and (prev.truncated or heading_cut)
                 and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)
                 and (not prev.text[-1].isdigit() or UNIT_START.match(p.text))):
             out[-1] = replace(prev, char_end=p.char_end, text=prev.text + p.text,
@@ -98,6 +108,24 @@ def repair_layout(passages: list[Passage]) -> list[Passage]:
         truncated = (not p.removed and len(p.text) >= CONTINUATION_MIN
                      and not _is_heading_like(p.text) and _unterminated(p.text))
         out.append(replace(p, seq=len(out), truncated=truncated))
+    return _rejoin_orphan_units(out)
+
+
+def _rejoin_orphan_units(passages: list[Passage]) -> list[Passage]:
+    """成交额47.54 … (lines later) 亿元。全市已有…: the cut number takes its unit (the line
+    keeps its place and its own text), and the later line is marked as going on with the
+    cut paragraph, whose date and place it speaks of."""
+    out = list(passages)
+    for i, cut in enumerate(out):
+        if cut.removed or not cut.truncated or not cut.text[-1].isdigit():
+            continue
+        for j in range(i + 2, min(i + 1 + ORPHAN_LOOKAHEAD, len(out))):
+            tail = out[j]
+            unit = ORPHAN_UNIT.match(tail.text) if not tail.removed and tail.continues is None else None
+            if unit:
+                out[i] = replace(cut, text=cut.text + unit.group(0), truncated=False)
+                out[j] = replace(tail, continues=cut.seq)
+                break
     return out
 
 
