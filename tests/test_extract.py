@@ -177,3 +177,13 @@ def test_seed_gold_scores(tmp_path):
     rows = [r for path in sorted((ROOT / "raw").glob("*.txt")) for r in _pred_rows(path)]
     scores = _score(SHARED / "eval" / "gold", rows, tmp_path)
     assert scores["F1"] >= 0.95 and scores["strict"] >= 0.80
+
+
+def test_a_subhead_naming_a_place_and_a_figure_owns_that_figure_wherever_it_is_printed():
+    page = ("2017-07-20\n\n杭州科技创新成绩单\n\n萧山区:产城融合抓创新\n\n"
+            "萧山区加快推进产城融合,着力建设创新平台。\n\n其中更是将7000万元瞄准科技创新、人才招引。\n\n"
+            "桐庐县:7000万元筑巢引凤\n\n桐庐集聚财力将2.25亿元资金精准化扶持科技创新。\n\n"
+            "吴江区:汾湖高新区去年新增国家高企126家\n\n汾湖高新区新增国家高新技术企业126家。")
+    got = {r.value: r.region for r in extract_page(page)}
+    assert got[7000] == "桐庐县" and got[2.25] == "桐庐县"
+    assert got[126] != "苏州市吴江区"   # the subhead names 汾湖高新区 before the figure

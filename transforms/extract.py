@@ -637,4 +637,21 @@ def extract_document(passages: list[Passage], doc_year: int | None,
         if zones:
             context.last_zone = zones[0]    # the passage's topic, not a zone it compares with
         after[p.seq] = replace(context)
-    return rows
+    return _placed_by_subheads(rows, passages, gaz)
+
+
+def _placed_by_subheads(rows: list[Indicator], passages: list[Passage], gaz: Gazetteer) -> list[Indicator]:
+    """桐庐县:7000万元筑巢引凤: a subhead that names a place and a figure says whose the
+    figure is, also where a layout break printed its paragraph in another section."""
+    owners: dict[tuple, str] = {}
+    for p in passages:
+        found = place_mentions(p.text, gaz) if p.heading and not p.removed else ()
+        if found and found[0].start == 0 and p.text[found[0].end:found[0].end + 1] in ":：":
+            title = p.text[found[0].end + 1:]
+            for q in find_quantities(title):
+                if not (place_mentions(title[:q.start], gaz) or LOCAL_PLACE.search(title[:q.start])):
+                    owners.setdefault((q.value_base, q.unit_base), found[0].region.name)   # not 吴江区:汾湖高新区…126家
+    if not owners:
+        return rows
+    return [replace(r, region=owners[(r.value_base, r.unit_base)], region_level=gaz.get(owners[(r.value_base, r.unit_base)]).level)
+            if r.entity is None and (r.value_base, r.unit_base) in owners else r for r in rows]
