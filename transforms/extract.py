@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from transforms.entities import EntityMention, headline_topic, project_of, subjects
-from transforms.gazetteer import Gazetteer, Region, load_gazetteer, match_indicator
+from transforms.gazetteer import (Gazetteer, Region, _indicator_key, indicator_forms, indicator_hits,
+                                  indicator_names, load_gazetteer)
 from transforms.periods import CLUE, DATELINE, Clue, find_clues
 from transforms.quantities import Quantity, find_quantities
 from transforms.segment import Passage
@@ -33,10 +34,11 @@ from transforms.segment import Passage
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 CLAUSE_BREAK = re.compile(r"[,，:：、;；。！？!?]")
 # 提高到38.4% / 提升至 is the level reached, not the change
-GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)(?![到至])")
+GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)(?![到至值])")
 DECLINE_CUE = re.compile(r"(下降|减少|下跌|降幅|回落|下滑|缩减|降低)")
 # rates of a whole (贡献率, 入住率) are shares; a price's rate (溢价率, 利率) is a level
-SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|(?:覆盖|推进|渗透|普及|达标|贡献|入住|出租|占有)率|一半)")
+SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|(?:覆盖|推进|渗透|普及|达标|贡献|入住|出租|占有|失业|转化|配套|城镇化|"
+                       r"优良)率|一半)")
 COMPARISON_ONLY = re.compile(r"(较|比|同比|环比)?(上年|去年|上月|年初)?(同期)?(分别)?"
                              r"(增长|增速|增幅|提高|提升|增加|下降|减少|上涨|下跌)?")
 AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月|同期)[^,，。；]{0,6}(增加|减少|增长|下降|净增|净减)$")
@@ -61,8 +63,10 @@ DEICTIC = {"全市": "city", "本市": "city", "全省": "province", "本省": "
            "全区": "zone_or_district", "该区": "zone_or_district", "本区": "zone_or_district",
            "高新区": "zone", "园区": "zone", "全县": "district", "该县": "district"}
 DEICTIC_RE = re.compile("|".join(sorted(DEICTIC, key=len, reverse=True)))
-# "中国" is mostly part of a word (其中国家级, 中国工商银行): only 全国/我国 name the country.
-WEAK_COUNTRY_ALIASES = {"中国", "国内"}
+# After the country's name, words that make it a category or a scope, not a subject.
+COUNTRY_CATEGORY = re.compile(r"(重点|标杆|前列|领先|首位|第|各地|范围|一流|知名|性|级|人民|人大|政协|统一|大市场|科技|"
+                              r"创新|工商|银行|移动|电信|联通|石油|石化|平安|人寿|中车|建筑|电子|科学院|工程院|"
+                              r"特色|消费促进|文明|百强|十佳|之|内外|外)")
 COUNT_AFTER = re.compile(r"(共有|共|有|已有)?[\d一二两三四五六七八九十百千万]")
 # Scope words: 全国169个国家级高新区 is a figure of the country, but the country is not
 # the subject of the sentence around it.
@@ -111,7 +115,15 @@ ORDERED_LIST = re.compile(r"(?:的)?(?:是|为|依次是|依次为|分别是|分
 TITLE = re.compile(r"《[^》]{0,80}》")
 LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 # Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
+SPAN_CLUES = {"plan", "range", "since", "recurring", "deadline", "lastyears"}
 SENTENCE_CLUES = {"year", "plan", "range", "deadline", "since", "yearend", "present"}
+# Between an indicator's name and its figure: verbs (VERB_TAIL) and these cue words.
+CUE_GAPS = ("增长", "增速", "增幅", "同比增长", "比上年增长", "较上年增长", "下降", "同比下降", "提高", "提升",
+            "占比", "比重", "比重为", "比重达", "比重达到")
+QUALIFIER = re.compile("(?:" + "|".join(map(re.escape, indicator_forms()[0])) + ")$")
+# A phrase ending in a verb is a fragment of the sentence, not a name.
+VERB_END = re.compile(r"(将|推出|下降|给予|发放|出资|举办|推进|实现|完成|获得|提供|引进|培育|新增|达成|"
+                      r"开展|支持|落实|兑现|帮助|促成|组建|打造|建设|投入|瞄准|集聚|参加)$")
 COUNT_UNITS = set("家件人项个户名位所场次条座台套篇种类批支例份张")
 
 
@@ -122,7 +134,7 @@ class Indicator:
     region: str | None
     region_level: str | None   # country … zone from the gazetteer, or place (a town …)
     entity: str | None         # the organisation, event or project it is about
-    indicator: str
+    indicator: str | None      # None when nothing on the page names what the figure measures
     value: float
     value_text: str
     unit: str
@@ -188,10 +200,16 @@ def place_mentions(text: str, gaz: Gazetteer, about: str | None = None) -> tuple
     全国标杆 are categories, 居全国第一 a ranking scope. `about` is the region the text
     is known to be about: it settles which 南山区 (深圳's or 鹤岗's) a bare name is."""
     return tuple(m for m in gaz.find(text, context=(about,) if about else ())
-            if m.surface not in WEAK_COUNTRY_ALIASES
-            and not (m.region.level == "country" and not COUNT_AFTER.match(text, m.end))
+            if (m.region.level != "country" or COUNT_AFTER.match(text, m.end) or _country_subject(text, m))
             and not (m.region.level in ("country", "province", "city") and ORG_AFTER.match(text[m.end:m.end + 8]))
             and not ORG_BEFORE.search(text[:m.start]))
+
+
+def _country_subject(text: str, m) -> bool:
+    """中国2024年国内生产总值…, 我国全社会研发经费…, 全国规模以上工业增加值…: the country
+    opening a clause is what it says; 全国重点实验室 or 全国前列 are a category and a scope."""
+    opens = m.start == 0 or text[m.start - 1] in "，,。；;：:、 】）)" or text[max(0, m.start - 2):m.start] in ("年末", "去年", "今年")
+    return opens and not COUNTRY_CATEGORY.match(text, m.end)
 
 
 def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, int, str]]:
@@ -346,35 +364,66 @@ def _noun_phrase(prefix: str, gaz: Gazetteer) -> str:
     return LEADING_NOISE.sub("", phrase)
 
 
+def _dictionary_name(prefix: str) -> str | None:
+    """The dictionary indicator the words before a figure name, with the qualifier in front
+    of it (国家级孵化器): the name or synonym ending nearest the figure (the longest of
+    those), when only verbs and cue words stand between it and the figure."""
+    hits = indicator_hits(prefix)
+    if not hits:
+        return None
+    key = _indicator_key(prefix)
+    start, end, ind = max(hits, key=lambda h: (h[1], h[1] - h[0]))
+    if VERB_TAIL.sub("", key[end:]).strip() not in ("", *CUE_GAPS):
+        return None
+    qualifier = QUALIFIER.search(key[:start])
+    return (qualifier.group(0) if qualifier else "") + ind.name
+
+
+def _phrase_name(phrase: str, counted: bool) -> str | None:
+    """A name from the words themselves when the dictionary has none: whole words only
+    (a phrase ending in a verb, 更是将 / 连续推出, names nothing)."""
+    if len(phrase) < 2 or VERB_END.search(phrase):
+        return None
+    return phrase if not counted or phrase.endswith(("数", "量")) else phrase + "数量"
+
+
 def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, last_level: str | None,
-                    trade_total: str | None, gaz: Gazetteer) -> str:
-    """A canonical name when the words before the figure are exactly one of its synonyms;
-    else those words themselves (市级以上科技孵化器 and 国家级孵化器 stay two indicators)."""
-    phrase = _noun_phrase(text[clause_start:q.start], gaz)
-    known = match_indicator(phrase) if phrase else None
-    if known is not None and phrase in (known.name, *known.synonyms):
-        name = known.name
-    else:
-        name = ""
-        if q.unit_base in COUNT_UNITS or q.unit.endswith(tuple(COUNT_UNITS)):
-            noun = COUNTED_NOUN.match(text[q.end:])
-            if noun:
-                name = noun.group(1) + "数量"
-        if not name and phrase:
-            name = phrase if not (q.unit_base in COUNT_UNITS) or phrase.endswith(("数", "量")) else phrase + "数量"
-    if trade_total and name in ("出口", "进口", "出口总值", "进口总值"):
-        name = trade_total.replace("进出口", name[:2])   # 跨境电商进出口…其中出口, 进口: 跨境电商出口, 跨境电商进口
+                    trade_total: str | None, gaz: Gazetteer) -> str | None:
+    """A canonical name (transforms/reference: an indicator, its qualifier, a measure
+    suffix) from the words before the figure, else from the noun it counts, else those
+    words themselves; None when nothing names it."""
+    prefix = text[clause_start:q.start]
+    counted = q.unit_base in COUNT_UNITS or q.unit.endswith(tuple(COUNT_UNITS))
+    name = _dictionary_name(prefix)
+    if name is None:   # 12项科技成果, 50万元安家补贴: the noun after the figure
+        noun = COUNTED_NOUN.match(text[q.end:])
+        if noun:
+            name = _dictionary_name(noun.group(1)) or (noun.group(1) + "数量" if counted else None)
+    if name is None:
+        name = _phrase_name(_noun_phrase(prefix, gaz), counted)
+    if trade_total and trade_total != "进出口总值" and name in ("出口总值", "进口总值"):
+        name = trade_total.replace("进出口", name[:2])   # 跨境电商进出口额…其中出口: 跨境电商出口额
     if measure == "growth" and (not name or COMPARISON_ONLY.fullmatch(name)) and last_level:
         name = last_level   # 增长4.0% / 较上年同期增长4.0% after a level: the growth of that level
-    if measure == "growth" and name and not name.endswith(("增速", "增长", "增加额")):
+    if measure == "growth" and name and not name.endswith(("增速", "变化", "增加额")):
         name += "增速" if q.kind in ("percent", "pp") else "增加额"
-    if measure == "share" and name.startswith("占") and last_level:
-        name = last_level + name + ("" if name.endswith(("比重", "比例")) else "比重")
+    if measure == "share" and last_level and (not name or name.startswith("占")):
+        name = last_level   # 占全省出口总值的7.8% after a level: that level's share
+    if measure == "share" and name and _is_level(name):
+        name += "占比"
     if measure == "rank" and last_level and (not name or RANK_VERB.match(name) or name.endswith("数量")):
         name = last_level   # 384.8亿元,位居杭州市第一: the rank of that figure
     if measure == "rank" and name and not name.endswith("排名"):
         name += "排名"
-    return name or "未命名指标"
+    return name
+
+
+def _is_level(name: str) -> bool:
+    """A name that is a level (地区生产总值), not already a share (城镇化率, 研发投入强度)."""
+    known = indicator_names().get(name)
+    if known is not None:
+        return known.measure == "level"
+    return not name.endswith(("率", "比重", "比例", "占比", "强度"))
 
 
 def _period(pos: int, sent_start: int, clause_start: int, clues: list[Clue], inherited: str | None,
@@ -460,7 +509,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         target = future or bool(TARGET_CUE.search(masked[sent_start:q.start + 1])) \
             or "目标" in masked[q.end:clause_end]
         indicator = _indicator_name(q, text, clause_start, measure, last_level, trade_total, gaz)
-        if measure == "level":
+        if measure == "level" and indicator:
             last_level = indicator
             if "进出口" in indicator:
                 trade_total = indicator
@@ -498,8 +547,8 @@ def _reporting_year(headline_clues: list[Clue], lead: Passage | None, doc_year: 
         figures = [q for q in find_quantities(lead.text) if q.unit_base not in DURATION_UNITS]
         first_figure = figures[0].start if figures else len(lead.text)
         lead_clues = [c for c in find_clues(lead.text, doc_year) if c.end <= first_figure]
-    for clue in headline_clues + lead_clues:
-        if clue.kind == "year" and not clue.future and clue.year and (doc_year is None or clue.year < doc_year):
+    for clue in headline_clues + lead_clues:   # 2023年…, 去年前11个月…: not plans or spans
+        if clue.kind not in SPAN_CLUES and not clue.future and clue.year and (doc_year is None or clue.year < doc_year):
             return clue.year
     return None
 
@@ -530,7 +579,7 @@ def _pair_respectively(rows: list[Indicator], text: str, sentences: list[tuple[i
             growth = [i for i in run if out[i].measure == "growth"]
             if len(growth) == len(run) and len(levels) >= len(run):
                 for i, name in zip(run, levels[-len(run):]):
-                    out[i] = replace(out[i], indicator=name + "增速")
+                    out[i] = replace(out[i], indicator=name and name + "增速")
     return out
 
 
@@ -615,9 +664,12 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             article = p.article_id
             context = _Context(region=regions.get(article) or doc_region)
             headline_clues = [c for h in headlines.get(article, []) for c in find_clues(h.text, doc_year)]
+            context.year = _reporting_year(headline_clues, leads.get(article), doc_year)
+            if context.year:   # 安徽前11个月… over a lead of 去年前11个月: the headline's months are that year's
+                headline_clues = [c for h in headlines.get(article, [])
+                                  for c in find_clues(h.text, doc_year, context.year)]
             context.default_period = next((c.period for c in headline_clues if c.period), None)
             context.entity = next(filter(None, (headline_topic(h.text) for h in headlines.get(article, []))), None)
-            context.year = _reporting_year(headline_clues, leads.get(article), doc_year)
         if p.heading:
             # a subhead naming a region ("桐庐县:7000万元筑巢引凤") opens a section about it
             found = place_mentions(p.text, gaz)

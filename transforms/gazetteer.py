@@ -58,6 +58,8 @@ __all__ = [
     "IndicatorDef",
     "load_indicators",
     "match_indicator",
+    "indicator_hits",
+    "indicator_names",
     "normalize_text",
 ]
 
@@ -543,6 +545,56 @@ def _indicator_automaton() -> ahocorasick.Automaton:
         auto.add_word(key, (len(key), name))
     auto.make_automaton()
     return auto
+
+
+@dataclass(frozen=True)
+class IndicatorName:
+    """A canonical indicator name: a dictionary indicator, a qualifier that changes what is
+    counted (国家级, 新增), and a measure suffix (增速, 占比, 排名)."""
+    name: str
+    base: str
+    qualifier: str
+    measure: str
+
+
+def _parse_forms(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    qualifiers = tuple(r["form"] for r in rows if r["kind"] == "qualifier")
+    suffixes = tuple((r["form"], r["measure"]) for r in rows if r["kind"] == "suffix")
+    for form, measure in suffixes:
+        if measure not in INDICATOR_MEASURES:
+            raise ValueError(f"indicator_forms.csv: {form}: unknown measure {measure!r}")
+    return qualifiers, suffixes
+
+
+@functools.cache
+def indicator_forms() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """(qualifiers, (suffix, measure) pairs) of reference/indicator_forms.csv."""
+    return _parse_forms(_read_reference("indicator_forms.csv"))
+
+
+@functools.cache
+def indicator_names() -> dict[str, IndicatorName]:
+    """Every canonical name the dictionary gives (dim_indicator lists the same): each
+    indicator, each qualified one, and each level one with each measure suffix."""
+    qualifiers, suffixes = indicator_forms()
+    out: dict[str, IndicatorName] = {}
+    for ind in _indicator_table().values():
+        for qualifier in ("", *qualifiers):
+            name = qualifier + ind.name
+            out.setdefault(name, IndicatorName(name, ind.name, qualifier, ind.measure))
+            if ind.measure == "level":
+                for suffix, measure in suffixes:
+                    out.setdefault(name + suffix, IndicatorName(name + suffix, ind.name, qualifier, measure))
+    return out
+
+
+def indicator_hits(phrase: str) -> list[tuple[int, int, IndicatorDef]]:
+    """Every dictionary name or synonym in ``phrase`` as (start, end, indicator), in the
+    matching form's offsets (quotes and spaces taken out: see _indicator_key)."""
+    table = _indicator_table()
+    return [(end_idx - length + 1, end_idx + 1, table[name])
+            for end_idx, (length, name) in _indicator_automaton().iter(_indicator_key(phrase))]
 
 
 def match_indicator(phrase: str) -> IndicatorDef | None:
