@@ -135,7 +135,8 @@ def test_a_group_of_zones_is_not_a_place():
 
 def test_a_net_change_against_a_baseline_is_growth():
     page = "2024-10-28\n\n截至9月末,东湖高新区入库评价科技型中小企业突破1.2万家,较去年底净增612家。"
-    assert [(r[3], r[5], r[-1]) for r in rows(page)] == [(12000, "level", "2024-09"), (612, "growth", "2024-09")]
+    # the stock is as of September's end; the change since last year's end covers the months since
+    assert [(r[3], r[5], r[-1]) for r in rows(page)] == [(12000, "level", "2024-09"), (612, "growth", "2024-01..09")]
 
 
 def _score(gold_dir, pred_rows, tmp_path) -> dict:
@@ -187,3 +188,23 @@ def test_a_subhead_naming_a_place_and_a_figure_owns_that_figure_wherever_it_is_p
     got = {r.value: r.region for r in extract_page(page)}
     assert got[7000] == "桐庐县" and got[2.25] == "桐庐县"
     assert got[126] != "苏州市吴江区"   # the subhead names 汾湖高新区 before the figure
+
+
+def test_the_country_opening_a_clause_is_the_region_of_a_national_page():
+    page = ("2025-01-18 10:32 来源:文汇报\n\n中国去年GDP增长5.0%\n\n【本报讯】国家统计局昨日公布的数据显示,"
+            "中国2024年国内生产总值为1349084亿元,比上年增长5.0%。我国全社会研发经费投入36130亿元。"
+            "全国规模以上工业增加值比上年增长5.8%。全国重点实验室达到533个。")
+    got = [(r[0], r[1]) for r in rows(page)]
+    assert got[:4] == [("全国", 1349084), ("全国", 5.0), ("全国", 36130), ("全国", 5.8)]
+
+
+def test_a_lead_of_last_year_sets_the_year_of_the_headline_months():
+    page = ("2025-01-20\n\n安徽前11个月规上工业增加值增长8.3%\n\n【本报讯】去年前11个月,安徽省规模以上工业增加值"
+            "同比增长8.3%。\n\n前11个月,全省固定资产投资增长4.1%。")
+    assert [r[-1] for r in rows(page)] == ["2024-01..11", "2024-01..11"]
+
+
+def test_recent_years_founding_dates_and_now():
+    page = ("2023-11-08\n\n近3年,全省高新技术企业数量年均增长24.3%。研究院成立于2019年,已累计孵化科技型企业46家。"
+            "目前,园区拥有众创空间26个。")
+    assert [r[-1] for r in rows(page)] == ["2020..2022", "2023", "2023"]

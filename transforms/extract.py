@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from transforms.entities import EntityMention, headline_topic, project_of, subjects
+from transforms.entities import EntityMention, beneficiary, headline_topic, project_of, subjects
 from transforms.gazetteer import (Gazetteer, Region, _indicator_key, indicator_forms, indicator_hits,
                                   indicator_names, load_gazetteer)
 from transforms.periods import CLUE, DATELINE, Clue, find_clues
@@ -89,10 +89,14 @@ CATEGORY_OF_ZONES = re.compile(r"(国家|国家级|省级)(高新区|经开区)$
 #票据, 原则上3个工作日内): they have no period.
 RULE_CUE = re.compile(r"(?<!历史)最高|不超过|不高于|上限|原则上")
 RULE_AFTER = re.compile(r"[^,，。；;]{0,4}?(以下|以内|之内)")
+# 截至2月末…比年初增加216.5亿元: the change since the year began, over its months.
+SINCE_YEAR_START = re.compile(r"(?:比|较)(?:年初|上年末|上年底|去年底|去年末)")
 # A plan with no horizon (拟成立…基金) has no period either.
 INTENT_CUE = re.compile(r"拟")
 # Passages opening with these words speak of the period (and the event) of the passage
 # before them. Not 目前: that is now (a clue of its own).
+# 吸引来自全国20个省的620余家企业: where an event's participants come from, not whose figure it is.
+ORIGIN = re.compile(r"来自")
 CARRY_OPENERS = re.compile(r"^(同期|本次|此次)")
 # What a 目前/同期/本次 passage inherits: a reporting period or an event's month
 # (10月17日…本次拍卖会), never a bare year (去年, 2016年), which holds for its sentence.
@@ -116,7 +120,7 @@ TITLE = re.compile(r"《[^》]{0,80}》")
 LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 # Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
 SPAN_CLUES = {"plan", "range", "since", "recurring", "deadline", "lastyears"}
-SENTENCE_CLUES = {"year", "plan", "range", "deadline", "since", "yearend", "present"}
+SENTENCE_CLUES = {"lastyears", "year", "plan", "range", "deadline", "since", "yearend", "present"}
 # Between an indicator's name and its figure: verbs (VERB_TAIL) and these cue words.
 CUE_GAPS = ("增长", "增速", "增幅", "同比增长", "比上年增长", "较上年增长", "下降", "同比下降", "提高", "提升",
             "占比", "比重", "比重为", "比重达", "比重达到")
@@ -158,6 +162,7 @@ class _Context:
     last_zone: str | None = None     # the zone named last: what a bare 高新区 refers to
     entity: str | None = None        # the organisation or event the headline is about
     passage_entity: str | None = None  # the last subject of the passage before, for 本次/此次 openers
+    known: list[str] = field(default_factory=list)   # entities the article has named, for short forms
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -285,6 +290,15 @@ def _region_for(q: Quantity, sent_start: int, clause_start: int, mentions: list[
     return context.region
 
 
+def _since_year_start(period: str) -> str:
+    """An as-of month (2025-02) as the months since the year began (2025-01..02); the year
+    for December."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if not m:
+        return period
+    return m.group(1) if m.group(2) == "12" else f"{m.group(1)}-01..{m.group(2)}"
+
+
 def _entity_for(q: Quantity, sent_start: int, clause_start: int, clause_end: int, text: str,
                 subjects_: list[EntityMention], places: list[tuple[int, int, str]], inherited: str | None,
                 gaz: Gazetteer) -> str | None:
@@ -294,9 +308,9 @@ def _entity_for(q: Quantity, sent_start: int, clause_start: int, clause_end: int
     else what the passage inherits (本次拍卖会…) or the headline is about. A place named
     in the figure's own clause (代表全国300多家), or opening its sentence when the subject
     is not in it, makes the figure that place's, unless it is the entity's own place."""
-    project = project_of(text, q.start, q.end, clause_start, clause_end)
-    if project:
-        return project
+    given_to = project_of(text, q.start, q.end, clause_start, clause_end) or beneficiary(text, clause_start, q.start)
+    if given_to:
+        return given_to
     if any(s.start <= q.start < s.end for s in subjects_):
         return None   # 成立30周年纪念大会: the number is part of a name
     before = [s for s in subjects_ if s.end <= q.start]
@@ -304,7 +318,9 @@ def _entity_for(q: Quantity, sent_start: int, clause_start: int, clause_end: int
     name = entity.name if entity else inherited
     if name is None:
         return None
-    own = _entity_place(name, gaz)
+    # the entity's own place speaking does not take the figure from an entity its passage
+    # names (浙江将举办700多场 after 2020浙江金秋购物节…); it does from a headline's
+    own = _entity_place(name, gaz) if entity else None
     outside = [m for m in places if not (entity and entity.start <= m[0] < entity.end)
                and not (own and _within(m[2], own, gaz))]
     if any(clause_start <= m[0] and m[1] <= q.start for m in outside):
@@ -436,7 +452,7 @@ def _period(pos: int, sent_start: int, clause_start: int, clues: list[Clue], inh
         c = applicable[-1]
         if c.kind == "recurring":
             # 2021年至2023年…年均增长15%: an average over the span the sentence names
-            span = [a for a in applicable if a.kind in ("range", "plan", "since") and a.start >= sent_start]
+            span = [a for a in applicable if a.kind in ("range", "plan", "since", "lastyears") and a.start >= sent_start]
             if span:
                 c = span[-1]
         return c.period, True, c.future
@@ -473,10 +489,12 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     mentions = _mentions(text, gaz, context)
     deictic = {m.start() for m in DEICTIC_RE.finditer(text)}
     named_places = [m for m in mentions if m[0] not in deictic]   # 全市 speaks of the entity's place too
-    inherited_entity = context.passage_entity if CARRY_OPENERS.match(text) else context.entity
+    inherited_entity = context.passage_entity if CARRY_OPENERS.match(text) or p.continues is not None \
+        else context.entity
     # 本次拍卖会 is the auction named before
     subjects_ = [replace(s, name=context.passage_entity or context.entity or s.name) if s.anaphoric else s
-                 for s in subjects(text)]
+                 for s in subjects(text, tuple(context.known))]
+    context.known.extend(s.name for s in subjects_ if not s.anaphoric and s.name not in context.known)
     sentences = _sentences(text)
     rows, last_level, trade_total, previous = [], None, None, None
     masked = TITLE.sub(lambda m: "□" * len(m.group(0)), text)   # 《…十三五规划》 is a name, not a clue
@@ -501,6 +519,8 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
             value, value_base = -value, -value_base
         period, _, future = _period(q.start, sent_start, clause_start, clues, inherited,
                                      context.default_period, context.year or doc_year)
+        if measure == "growth" and period and SINCE_YEAR_START.search(text, clause_start, q.start):
+            period = _since_year_start(period)
         dated_here = any(sent_start <= c.start < q.start and c.period for c in clues)
         if RULE_CUE.search(text, clause_start, q.start) or RULE_AFTER.match(text, q.end) or (
                 not dated_here and INTENT_CUE.search(masked, sent_start, q.start)):
@@ -519,8 +539,9 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         previous = (q, measure)
         region = _region_for(q, sent_start, clause_start, mentions, measure, context, text)
         scopes = (_rank_scopes(text) if measure == "rank" else []) + _comparison_scopes(text, clause_start, q.start)
+        origins = [(m.start(), _clause_bounds(text, m.start(), m.end())[1]) for m in ORIGIN.finditer(text)]
         entity = _entity_for(q, sent_start, clause_start, clause_end, text, subjects_,
-                             [m for m in named_places if not any(a <= m[0] < b for a, b in scopes)],
+                             [m for m in named_places if not any(a <= m[0] < b for a, b in scopes + origins)],
                              inherited_entity, gaz)
         if entity:
             region = _entity_region(entity, region, gaz)
@@ -535,6 +556,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         ))
     context.period = _carried(clues, inherited)
     context.passage_entity = subjects_[-1].name if subjects_ else inherited_entity
+    context.known.extend(dict.fromkeys(r.entity for r in rows if r.entity and r.entity not in context.known))
     return _ordered_lists(_pair_respectively(rows, text, sentences, mentions), text, mentions)
 
 

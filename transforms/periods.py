@@ -19,13 +19,15 @@ FOUNDED = re.compile(r"(?:建于|成立于|创建于|设立于|始建于)(\d{4})
 ANNIVERSARY = re.compile(r"成立(\d{1,3})周年")
 YEAR = re.compile(r"(?<![\d~—\-至])((?:19|20)\d{2})年(?!代|届|亚运)")
 COMPARED_TO = re.compile(r"(比|较|相比|相较|(?<!参)与)$")
+# 成立于2019年: when something began, not the period of the figures after it.
+FOUNDING = re.compile(r"(成立于|建于|始建于|设立于|创建于|组建于|始于|诞生于)$")
 NOT_OUTCOME_YEAR = re.compile(r"(到|至|力争|目标|规划|计划|展望)$")
 
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
 _YR = r"(?:((?:19|20)\d{2})年|(今年|本年|去年|上年|前年|明年))?"
 # Every clue starts with one of these characters: checking it first lets the scan skip
 # most positions without trying each alternative.
-CLUE_START = "(?=[0-9一二两三四五六七八九十今本去上下前明半第截到至自以年全每目现])"
+CLUE_START = "(?=[0-9一二两三四五六七八九十今本去上下前明半第截到至自以年全每目现近])"
 CLUE = re.compile(
     CLUE_START + "(?:" + "|".join([
         r"(?P<plan>十三五|十四五|十五五)",
@@ -46,6 +48,7 @@ CLUE = re.compile(
         r"(?P<fullyear>全年|截[至止]目前)",
         # 目前, 现有, 现在 are now: the page's year, whatever an earlier sentence said
         r"(?P<present>目前|现有|现在)",
+        r"(?P<lastyears>近(\d|[一二两三四五六七八九十])年(?!来))",
         r"(?P<recurring>每年|年均|每一年)",
     ]) + ")"
 )
@@ -102,7 +105,7 @@ def find_clues(text: str, base_year: int | None, current_year: int | None = None
     clues = []
     current = current_year if current_year is not None else base_year
     for m in CLUE.finditer(text):
-        if COMPARED_TO.search(text, max(0, m.start() - 2), m.start()):
+        if COMPARED_TO.search(text, max(0, m.start() - 2), m.start()) or FOUNDING.search(text, max(0, m.start() - 3), m.start()):
             continue   # 较上半年加快, 比去年底增加, 与2020年相比: a baseline, not the period
         clue = _resolve(m.lastgroup, m, base_year, current)
         if clue is not None:
@@ -124,6 +127,9 @@ def _resolve(kind: str, m: re.Match, base: int | None, current: int | None) -> C
         return Clue(s, e, f"{a}..{b}", None, future=base is not None and b > base)
     if kind == "recurring":
         return Clue(s, e, None, None)
+    if kind == "lastyears":   # 近3年: the three years before the page's year
+        n = _month(m.group(0)[1:-1])
+        return Clue(s, e, f"{base - n}..{base - 1}", None) if base is not None else None
     if kind == "present":
         return Clue(s, e, str(base), base) if base else None
     if kind == "since":
