@@ -101,11 +101,26 @@ CARRY_OPENERS = re.compile(r"^(同期|本次|此次)")
 # What a 目前/同期/本次 passage inherits: a reporting period or an event's month
 # (10月17日…本次拍卖会), never a bare year (去年, 2016年), which holds for its sentence.
 CARRIED_CLUES = {"half", "halfyear", "q3", "quarter", "months", "firstmonths", "asof", "month"}
-VERB_TAIL = re.compile(r"(实现|达到|达|为|是|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|总计|合计|"
+VERB_TAIL = re.compile(r"(实现|达到|达|为|是|仅|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|"
                        r"分别|同比|增长|了|已|在|至|到|的|和|及|与|新增|其中|即将|首次|均|都|以|居|位居|位列|列)+$")
 LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|同期|全市|全省|全区|该区|当地|目前|通过|实现|完成|达到|拥有|共有|"
                            r"已有|培育|引进|已|共|累计|亿元|万元|元|家|个|项|件|人)+")
 HAN_TAIL = re.compile(r"[\u4e00-\u9fffA-Za-z&]{2,14}$")
+# Words that make a run of characters a piece of the sentence, not a name: comparisons,
+# verbs of change, and cut words (a name never starts with 以上 or 从未).
+NOT_A_NAME_WORD = re.compile(r"比|较|占|高于|低于|增至|进入|跻身|形成|出现|是|仅|分别|以上|左右|从未|居|位于|"
+                             r"推出|提供|举办|出台|制定|实施|整合|打造|建设|帮助|畅通|发起|设立|成立|获得|"
+                             r"实现|达成|签署|开展|压缩|减免|兑现|落实")
+# What a name ends in: the thing measured or counted.
+NOMINAL_HEAD = re.compile(r"(企业|公司|项目|人才|人员|机构|平台|资金|金额|额|量|数|率|值|收入|产值|规模|面积|"
+                          r"单位|园区|基地|中心|产品|空间|载体|基金|贷款|投资|岗位|活动|专利|成果|技术|产业|"
+                          r"集群|实验室|研究院|孵化器|高校|学生|毕业生|院士|专家|团队|商品|设备|用地|土地|"
+                          r"指数|价格|利润|税收|支出|消费|出口|进口|进出口|产量|产能|订单|合同|交易|银行|"
+                          r"户|家庭|游客|场馆|线路|站点|园|区)$")
+AFTER_RUN = re.compile(r"[\u4e00-\u9fff“”]*")   # the words right after a figure, up to punctuation
+SHARE_OF = re.compile(r"占(?!比)")
+PARENTHETICAL = re.compile(r"[(（][^()（）]{0,20}[)）]")   # 总投资(含配套热网工程)约15亿元
+SHORT_FOR_THE_TOTAL = ("总数", "总量", "总计", "合计")
 # What a count counts: the words after the unit up to a function word or punctuation.
 COUNTED_NOUN = re.compile(r"^[“”]?([\u4e00-\u9fff]{2,10}?)(?=[中的在和与及、,，。；;:：(（”]|进行|参加|获得|得到|提供|实现|完成|$)")
 # Durations in years or months (五年建设, 接下来的2个月) are plans or spans, not measurements.
@@ -122,9 +137,11 @@ LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 SPAN_CLUES = {"plan", "range", "since", "recurring", "deadline", "lastyears"}
 SENTENCE_CLUES = {"lastyears", "year", "plan", "range", "deadline", "since", "yearend", "present"}
 # Between an indicator's name and its figure: verbs (VERB_TAIL) and these cue words.
-CUE_GAPS = ("增长", "增速", "增幅", "同比增长", "比上年增长", "较上年增长", "下降", "同比下降", "提高", "提升",
+CUE_GAPS = ("拓展", "引进", "培育", "集聚", "认定", "签约", "总和", "总和超", "增加", "净增", "增长", "增速", "增幅", "同比增长", "比上年增长", "较上年增长", "下降", "同比下降", "提高", "提升", "增至",
             "占比", "比重", "比重为", "比重达", "比重达到")
-QUALIFIER = re.compile("(?:" + "|".join(map(re.escape, indicator_forms()[0])) + ")$")
+QUALIFIER = re.compile("(?:" + "|".join(map(re.escape, indicator_forms().flows)) + ")?"
+                       "(?:" + "|".join(map(re.escape, indicator_forms().tiers)) + ")?$")
+TIER_OPENING = re.compile("(?:" + "|".join(map(re.escape, indicator_forms().tiers)) + ")")
 # A phrase ending in a verb is a fragment of the sentence, not a name.
 VERB_END = re.compile(r"(将|推出|下降|给予|发放|出资|举办|推进|实现|完成|获得|提供|引进|培育|新增|达成|"
                       r"开展|支持|落实|兑现|帮助|促成|组建|打造|建设|投入|瞄准|集聚|参加)$")
@@ -372,6 +389,8 @@ def _noun_phrase(prefix: str, gaz: Gazetteer) -> str:
     head = LEADING_NOISE.sub("", VERB_TAIL.sub("", prefix.strip().replace("“", "").replace("”", "")))
     tail = HAN_TAIL.search(head)
     phrase = tail.group(0) if tail else ""
+    if tail and tail.start() > 0 and "\u4e00" <= head[tail.start() - 1] <= "\u9fff":
+        return ""   # the run goes on before the window: a cut word (均GDP), not a name
     # dates, places and 全区-like words in front say where and when, not what
     phrase = DEICTIC_RE.sub("", CLUE.sub("", phrase))
     places = place_mentions(phrase, gaz)
@@ -389,16 +408,39 @@ def _dictionary_name(prefix: str) -> str | None:
         return None
     key = _indicator_key(prefix)
     start, end, ind = max(hits, key=lambda h: (h[1], h[1] - h[0]))
-    if VERB_TAIL.sub("", key[end:]).strip() not in ("", *CUE_GAPS):
+    gap = PARENTHETICAL.sub("", key[end:]).strip()
+    if gap not in CUE_GAPS and VERB_TAIL.sub("", gap) not in ("", *CUE_GAPS):
         return None
-    qualifier = QUALIFIER.search(key[:start])
-    return (qualifier.group(0) if qualifier else "") + ind.name
+    qualifier = QUALIFIER.search(key[:start]).group(0)
+    tier = TIER_OPENING.match(key, start)   # a synonym holding its tier (省级专精特新中小企业)
+    if tier and not qualifier.endswith(tier.group(0)):
+        qualifier += tier.group(0)
+    return qualifier + ind.name
+
+
+def _head_name(after: str, unit_base: str | None) -> str | None:
+    """The dictionary indicator the words after a figure name: one opening them (12项科技成果
+    均找到…, 18家重点企业携…) or ending their run (56项稳住经济一揽子政策措施); the longest
+    of those measured like the figure (a percent does not name 资金 after it)."""
+    run = AFTER_RUN.match(after).group(0)
+    hits = [h for h in indicator_hits(run) if (h[0] <= 2 or h[1] == len(_indicator_key(run)))
+            and _measured_alike(h[2].unit_base, unit_base)]
+    return max(hits, key=lambda h: h[1] - h[0])[2].name if hits else None
+
+
+def _measured_alike(indicator_unit: str, figure_unit: str | None) -> bool:
+    """Money names money, a percent a percent, a count a count (of whatever measure word)."""
+    def kind(unit):
+        return "money" if unit == "元" else "percent" if unit in ("%", "pp") else "count"
+    return kind(indicator_unit) == kind(figure_unit or "")
 
 
 def _phrase_name(phrase: str, counted: bool) -> str | None:
-    """A name from the words themselves when the dictionary has none: whole words only
-    (a phrase ending in a verb, 更是将 / 连续推出, names nothing)."""
-    if len(phrase) < 2 or VERB_END.search(phrase):
+    """A name from the words themselves when the dictionary has none: whole words ending
+    in a word for what is measured (…产值, …企业); a phrase ending in a verb (更是将,
+    连续推出), holding one, or ending in another word (…单霁翔) names nothing."""
+    if len(phrase) < 2 or VERB_END.search(phrase) or NOT_A_NAME_WORD.search(phrase) \
+            or not NOMINAL_HEAD.search(phrase):
         return None
     return phrase if not counted or phrase.endswith(("数", "量")) else phrase + "数量"
 
@@ -410,13 +452,20 @@ def _indicator_name(q: Quantity, text: str, clause_start: int, measure: str, las
     words themselves; None when nothing names it."""
     prefix = text[clause_start:q.start]
     counted = q.unit_base in COUNT_UNITS or q.unit.endswith(tuple(COUNT_UNITS))
+    prefix = PARENTHETICAL.sub("", prefix)   # 研究与试验发展(R&D)经费投入
+    whole = SHARE_OF.search(prefix) if measure == "share" else None
+    if whole:   # R&D经费投入占地区生产总值比重: the part, not the whole
+        prefix = prefix[:whole.start()]
     name = _dictionary_name(prefix)
-    if name is None:   # 12项科技成果, 50万元安家补贴: the noun after the figure
+    if name is None:   # 12项科技成果, 50万元安家补贴, 6部门: the words after the figure, or its unit
+        name = _head_name(text[q.end:q.end + 16], q.unit_base) or _head_name(q.unit, q.unit_base)
+    if name is None and counted:
         noun = COUNTED_NOUN.match(text[q.end:])
-        if noun:
-            name = _dictionary_name(noun.group(1)) or (noun.group(1) + "数量" if counted else None)
+        name = _phrase_name(noun.group(1), True) if noun else None
     if name is None:
         name = _phrase_name(_noun_phrase(prefix, gaz), counted)
+    if name in SHORT_FOR_THE_TOTAL and last_level:   # 新增…26家,总数达到118家: the stock of that level
+        name = last_level[2:] if last_level.startswith("新增") else last_level
     if trade_total and trade_total != "进出口总值" and name in ("出口总值", "进口总值"):
         name = trade_total.replace("进出口", name[:2])   # 跨境电商进出口额…其中出口: 跨境电商出口额
     if measure == "growth" and (not name or COMPARISON_ONLY.fullmatch(name)) and last_level:

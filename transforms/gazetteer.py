@@ -557,19 +557,33 @@ class IndicatorName:
     measure: str
 
 
-def _parse_forms(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+@dataclass(frozen=True)
+class IndicatorForms:
+    """reference/indicator_forms.csv: qualifiers of a flow (新增), of a tier (国家级), and
+    measure suffixes (增速: growth). A name is [flow][tier]indicator[suffix]."""
+    flows: tuple[str, ...]
+    tiers: tuple[str, ...]
+    suffixes: tuple[tuple[str, str], ...]
+
+    def qualifiers(self) -> list[str]:
+        return [f + t for f in ("", *self.flows) for t in ("", *self.tiers) if f + t]
+
+
+def _parse_forms(text: str) -> IndicatorForms:
     rows = list(csv.DictReader(io.StringIO(text)))
-    qualifiers = tuple(r["form"] for r in rows if r["kind"] == "qualifier")
+    kinds = {r["kind"] for r in rows} - {"flow", "tier", "suffix"}
+    if kinds:
+        raise ValueError(f"indicator_forms.csv: unknown kind(s) {sorted(kinds)}")
     suffixes = tuple((r["form"], r["measure"]) for r in rows if r["kind"] == "suffix")
     for form, measure in suffixes:
         if measure not in INDICATOR_MEASURES:
             raise ValueError(f"indicator_forms.csv: {form}: unknown measure {measure!r}")
-    return qualifiers, suffixes
+    return IndicatorForms(tuple(r["form"] for r in rows if r["kind"] == "flow"),
+                          tuple(r["form"] for r in rows if r["kind"] == "tier"), suffixes)
 
 
 @functools.cache
-def indicator_forms() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """(qualifiers, (suffix, measure) pairs) of reference/indicator_forms.csv."""
+def indicator_forms() -> IndicatorForms:
     return _parse_forms(_read_reference("indicator_forms.csv"))
 
 
@@ -577,7 +591,8 @@ def indicator_forms() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
 def indicator_names() -> dict[str, IndicatorName]:
     """Every canonical name the dictionary gives (dim_indicator lists the same): each
     indicator, each qualified one, and each level one with each measure suffix."""
-    qualifiers, suffixes = indicator_forms()
+    forms = indicator_forms()
+    qualifiers, suffixes = forms.qualifiers(), forms.suffixes
     out: dict[str, IndicatorName] = {}
     for ind in _indicator_table().values():
         for qualifier in ("", *qualifiers):

@@ -15,6 +15,7 @@ with grouped as (
         arg_min(run_id, landed_at)                           as first_run,
         arg_max(run_id, landed_at)                           as last_run
     from stg_indicators
+    where indicator is not null   -- a figure nothing on its page names is a row of indicators, not a fact
     group by region, entity, indicator, measure, period, target, unit_base
 )
 select
