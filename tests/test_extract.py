@@ -160,10 +160,12 @@ def _pred_rows(path):
 
 
 # Written pages with hand-labelled gold (tests/fixtures/README.md). 900 was labelled by the
-# extractor's author; 901-905 by someone who had not seen the extractor (held out), and
-# their floors sit a little under what the extractor scores today, as regression guards.
-WRITTEN_PAGES = {"900_written_page": 0.95, "901_written_page": 0.85, "902_written_page": 0.85,
-                 "903_written_page": 0.85, "904_written_page": 0.80, "905_written_page": 0.65}
+# extractor's author; 901-908 by someone who had not seen the extractor (906-908 with the
+# entity column). The floors sit a little under what the extractor scores today, as
+# regression guards.
+WRITTEN_PAGES = {"900_written_page": 0.95, "901_written_page": 0.85, "902_written_page": 0.90,
+                 "903_written_page": 0.90, "904_written_page": 0.88, "905_written_page": 0.70,
+                 "906_written_page": 0.85, "907_written_page": 0.93, "908_written_page": 0.75}
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval not present")
@@ -177,7 +179,7 @@ def test_written_page_scores_like_the_seeds(tmp_path, name, strict):
 def test_seed_gold_scores(tmp_path):
     rows = [r for path in sorted((ROOT / "raw").glob("*.txt")) for r in _pred_rows(path)]
     scores = _score(SHARED / "eval" / "gold", rows, tmp_path)
-    assert scores["F1"] >= 0.95 and scores["strict"] >= 0.80
+    assert scores["F1"] >= 0.97 and scores["strict"] >= 0.90   # issue 17's bar, entity included
 
 
 def test_a_subhead_naming_a_place_and_a_figure_owns_that_figure_wherever_it_is_printed():

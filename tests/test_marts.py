@@ -86,3 +86,19 @@ def test_rerun_is_byte_identical(marts, tmp_path):
     for name in first:
         if name != "runs.parquet":          # the run log records when it ran
             assert first[name] == second[name], name
+
+
+def test_several_values_of_one_key_on_one_page_are_ambiguous_not_a_conflict():
+    """fct_facts over a staging table made by hand: the model's own SQL, real DuckDB."""
+    from tests.conftest import ROOT
+    con = duckdb.connect()
+    con.execute("""create table stg_indicators as select * from (values
+        ('r1', 'a.txt', '杭州市', null, '企业数量', 'level', '2022', false, '家', 15.0, 'run', '2022-01-01'),
+        ('r2', 'a.txt', '杭州市', null, '企业数量', 'level', '2022', false, '家', 210.0, 'run', '2022-01-01'),
+        ('r3', 'a.txt', '杭州市', null, '地区生产总值', 'level', '2022', false, '元', 1e11, 'run', '2022-01-01'),
+        ('r4', 'b.txt', '杭州市', null, '地区生产总值', 'level', '2022', false, '元', 2e11, 'run', '2022-01-01'),
+        ('r5', 'b.txt', '杭州市', null, null, 'level', '2022', false, '元', 7e7, 'run', '2022-01-01'))
+        t(indicator_id, doc, region, entity, indicator, measure, period, target, unit_base, value_base, run_id, landed_at)""")
+    sql = (ROOT / "transforms" / "marts" / "fct_facts.sql").read_text("utf-8")
+    got = con.execute(f"select indicator, status, value, n_docs from ({sql}) order by indicator").fetchall()
+    assert got == [("企业数量", "ambiguous", None, 1), ("地区生产总值", "conflict", None, 2)]   # no fact for a null name
