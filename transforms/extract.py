@@ -135,7 +135,7 @@ TITLE = re.compile(r"《[^》]{0,80}》")
 LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 # Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
 SPAN_CLUES = {"plan", "range", "since", "recurring", "deadline", "lastyears"}
-SENTENCE_CLUES = {"lastyears", "year", "plan", "range", "deadline", "since", "yearend", "present"}
+SENTENCE_CLUES = {"lastyears", "plan", "range", "deadline", "since", "yearend", "present"}
 # Between an indicator's name and its figure: verbs (VERB_TAIL) and these cue words.
 CUE_GAPS = ("拓展", "引进", "培育", "集聚", "认定", "签约", "总和", "总和超", "增加", "净增", "增长", "增速", "增幅", "同比增长", "比上年增长", "较上年增长", "下降", "同比下降", "提高", "提升", "增至",
             "占比", "比重", "比重为", "比重达", "比重达到")
@@ -571,8 +571,10 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         if measure == "growth" and period and SINCE_YEAR_START.search(text, clause_start, q.start):
             period = _since_year_start(period)
         dated_here = any(sent_start <= c.start < q.start and c.period for c in clues)
-        if RULE_CUE.search(text, clause_start, q.start) or RULE_AFTER.match(text, q.end) or (
-                not dated_here and INTENT_CUE.search(masked, sent_start, q.start)):
+        in_list = previous is not None and LIST_JOIN.fullmatch(text[previous[0].end:q.start])
+        timeless = RULE_CUE.search(text, clause_start, q.start) or RULE_AFTER.match(text, q.end) or (
+            not dated_here and INTENT_CUE.search(masked, sent_start, q.start)) or (in_list and previous[2])
+        if timeless:   # 最高不超过50万元、300万元: the list shares its cap
             period = None
         # search up to one character past the cue so that 将 sees the number after it
         target = future or bool(TARGET_CUE.search(masked[sent_start:q.start + 1])) \
@@ -585,7 +587,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         evidence_start = clause_start
         if q.start - clause_start < 4 and clause_start > sent_start:
             evidence_start = _clause_bounds(text, clause_start - 1, clause_start - 1)[0]
-        previous = (q, measure)
+        previous = (q, measure, bool(timeless))
         region = _region_for(q, sent_start, clause_start, mentions, measure, context, text)
         scopes = (_rank_scopes(text) if measure == "rank" else []) + _comparison_scopes(text, clause_start, q.start)
         origins = [(m.start(), _clause_bounds(text, m.start(), m.end())[1]) for m in ORIGIN.finditer(text)]
@@ -739,7 +741,8 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             if context.year:   # 安徽前11个月… over a lead of 去年前11个月: the headline's months are that year's
                 headline_clues = [c for h in headlines.get(article, [])
                                   for c in find_clues(h.text, doc_year, context.year)]
-            context.default_period = next((c.period for c in headline_clues if c.period), None)
+            # a headline's target (力争2027年…) is no period of the article's outcomes
+            context.default_period = next((c.period for c in headline_clues if c.period and not c.future), None)
             context.entity = next(filter(None, (headline_topic(h.text) for h in headlines.get(article, []))), None)
         if p.heading:
             # a subhead naming a region ("桐庐县:7000万元筑巢引凤") opens a section about it

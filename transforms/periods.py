@@ -109,7 +109,9 @@ def find_clues(text: str, base_year: int | None, current_year: int | None = None
             continue   # 较上半年加快, 比去年底增加, 与2020年相比: a baseline, not the period
         clue = _resolve(m.lastgroup, m, base_year, current)
         if clue is not None:
-            clue = replace(clue, kind=m.lastgroup)
+            # 力争2027年…, 目标2025年…: the year of a target, not of an outcome
+            future = clue.future or (m.lastgroup == "year" and bool(NOT_OUTCOME_YEAR.search(text, max(0, m.start() - 4), m.start())))
+            clue = replace(clue, kind=m.lastgroup, future=future)
             clues.append(clue)
             if clue.year is not None and not clue.future:
                 current = clue.year
