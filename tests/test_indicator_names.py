@@ -59,3 +59,7 @@ def test_dim_indicator_lists_exactly_the_names_the_extractor_gives():
     rows = duckdb.sql(sql).fetchall()
     assert len(rows) == len({r[0] for r in rows})          # one row per name
     assert {r[0] for r in rows} == set(indicator_names())
+
+
+def test_a_tier_the_canonical_name_holds_is_not_doubled():
+    assert names("上半年,滨江区规上工业增加值390.2亿元。") == ["规上工业增加值"]

@@ -102,3 +102,30 @@ def test_several_values_of_one_key_on_one_page_are_ambiguous_not_a_conflict():
     sql = (ROOT / "transforms" / "marts" / "fct_facts.sql").read_text("utf-8")
     got = con.execute(f"select indicator, status, value, n_docs from ({sql}) order by indicator").fetchall()
     assert got == [("企业数量", "ambiguous", None, 1), ("地区生产总值", "conflict", None, 2)]   # no fact for a null name
+
+
+def test_models_run_after_the_models_they_select_from():
+    from flows.marts import dependency_order, mart_models
+    names = [name for name, _ in mart_models()]
+    assert names.index("dim_region") < names.index("stg_indicators") < names.index("fct_facts")
+    assert names.index("fct_facts") < names.index("fct_timeseries") and names.index("fct_facts") < names.index("fct_region_rollup")
+    with pytest.raises(ValueError, match="cycle"):
+        dependency_order({"a": "select * from b", "b": "select * from a"})
+
+
+def test_schema_tests_of_the_marts_pass_on_a_landed_warehouse(marts):
+    from flows.marts import mart_tests
+    con, _, _ = marts
+    tests = mart_tests()
+    assert len(tests) >= 12
+    failing = {name: con.execute(sql).fetchall() for name, sql, warn in tests if not warn}
+    assert {name: rows for name, rows in failing.items() if rows} == {}
+
+
+def test_a_schema_test_fails_on_a_broken_key(marts):
+    """The key test is real: a staging table with a duplicated id breaks it."""
+    from flows.marts import mart_tests
+    con = duckdb.connect()
+    con.execute("create table stg_indicators as select * from (values ('i1'), ('i1')) t(indicator_id)")
+    sql = next(sql for name, sql, _ in mart_tests() if name == "stg_indicators.indicator_id: unique")
+    assert con.execute(sql).fetchall() == [("i1", 2)]

@@ -413,7 +413,7 @@ def _dictionary_name(prefix: str) -> str | None:
         return None
     qualifier = QUALIFIER.search(key[:start]).group(0)
     tier = TIER_OPENING.match(key, start)   # a synonym holding its tier (省级专精特新中小企业)
-    if tier and not qualifier.endswith(tier.group(0)):
+    if tier and not qualifier.endswith(tier.group(0)) and not ind.name.startswith(tier.group(0)):
         qualifier += tier.group(0)
     return qualifier + ind.name
 
