@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from transforms.entities import EntityMention, beneficiary, headline_topic, project_of, subjects
-from transforms.gazetteer import (Gazetteer, Region, _indicator_key, indicator_forms, indicator_hits,
-                                  indicator_names, load_gazetteer)
+from transforms.gazetteer import (Gazetteer, Region, indicator_key, cue_pattern, cue_words, indicator_forms,
+                                  indicator_hits, indicator_names, load_gazetteer)
 from transforms.periods import CLUE, DATELINE, Clue, find_clues
 from transforms.quantities import Quantity, find_quantities
 from transforms.segment import Passage
@@ -34,25 +34,20 @@ from transforms.segment import Passage
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 CLAUSE_BREAK = re.compile(r"[,，:：、;；。！？!?]")
 # 提高到38.4% / 提升至 is the level reached, not the change
-GROWTH_CUE = re.compile(r"(增长|增速|同比|环比|增幅|提高|提升|上涨|上升|下降|减少|下跌|降幅|回落|下滑|增加)(?![到至值])")
-DECLINE_CUE = re.compile(r"(下降|减少|下跌|降幅|回落|下滑|缩减|降低)")
-# rates of a whole (贡献率, 入住率) are shares; a price's rate (溢价率, 利率) is a level
-SHARE_CUE = re.compile(r"(占|比重|比例|占比|强度|(?:覆盖|推进|渗透|普及|达标|贡献|入住|出租|占有|失业|转化|配套|城镇化|"
-                       r"优良)率|一半)")
+# Cue vocabulary: transforms/reference/cues.csv (what each group is for is written there).
+GROWTH_CUE = re.compile(f"({cue_pattern('growth')})(?![到至值])")
+DECLINE_CUE = re.compile(f"({cue_pattern('decline')})")
+SHARE_CUE = re.compile(f"(占|比重|比例|占比|强度|(?:{cue_pattern('share_rate')})率|一半)")
 COMPARISON_ONLY = re.compile(r"(较|比|同比|环比)?(上年|去年|上月|年初)?(同期)?(分别)?"
                              r"(增长|增速|增幅|提高|提升|增加|下降|减少|上涨|下跌)?")
 AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月|同期)[^,，。；]{0,6}(增加|减少|增长|下降|净增|净减)$")
-# 将/计划/规划 are plan words only before a verb of what is to be done (将在…, 计划引进…);
-# 将 + a noun or number is the 把-construction (将原住建…事项划转, 将2.25亿元资金用于…),
-# 即将 is "about to", and a 计划 that already happened (大科学计划实现了) is a programme.
-_PLAN_VERBS = ("在|于|有|会|要|进一步|加快|继续|持续|建设|建成|打造|推进|实现|举办|达到|达|突破|新增|形成|投入|"
-               "开展|启动|重点|全面|全力|全链|着力|成为|围绕|聚焦|以|从|通过|引进|投资|完成|开工|新建|"
-               "培育|设立|成立|组建|推出|发布|出台|提供|支持|带动|吸引|安排|筹集|争创|创建|实施|还|再|超过|"
-               "落地|布局|扩大|提升|提高|增加|深化|探索|构建|到|用|每年|力争|确保")
+# 将/计划/规划 are plan words only before a plan verb; 即将 is "about to", and a 计划 that
+# already happened (大科学计划实现了) is a programme.
+_PLAN_VERBS = cue_pattern("plan_verb")
 TARGET_CUE = re.compile(rf"(力争|目标|预计|争取|确保|拟|(?<!即)将(?=(?:{_PLAN_VERBS})(?!了))|"
                         rf"(?:计划|规划)(?=(?:{_PLAN_VERBS})(?!了)))")
 COMPARISON_VERB = re.compile(r"(占|高于|低于|快于|慢于|领先|相当于|超出|(?<![对相])比(?!重|例)|较)")
-RANK_VERB = re.compile(r"(居|位居|位列|列|跃居|跃升至|跃升|排名|排在|名列)")
+RANK_VERB = re.compile(f"({cue_pattern('rank_verb')})")
 # A province or city name inside an organisation's name (浙江省科学技术厅, 北京航空航天大学
 # 杭州创新研究院, 衢州学院) names the organisation, not the entity a figure describes; a
 # zone's own bodies (清远高新区国有公司, 高新区科技局) still speak for the zone.
@@ -64,9 +59,7 @@ DEICTIC = {"全市": "city", "本市": "city", "全省": "province", "本省": "
            "高新区": "zone", "园区": "zone", "全县": "district", "该县": "district"}
 DEICTIC_RE = re.compile("|".join(sorted(DEICTIC, key=len, reverse=True)))
 # After the country's name, words that make it a category or a scope, not a subject.
-COUNTRY_CATEGORY = re.compile(r"(重点|标杆|前列|领先|首位|第|各地|范围|一流|知名|性|级|人民|人大|政协|统一|大市场|科技|"
-                              r"创新|工商|银行|移动|电信|联通|石油|石化|平安|人寿|中车|建筑|电子|科学院|工程院|"
-                              r"特色|消费促进|文明|百强|十佳|之|内外|外)")
+COUNTRY_CATEGORY = re.compile(f"({cue_pattern('country_category')})")
 COUNT_AFTER = re.compile(r"(共有|共|有|已有)?[\d一二两三四五六七八九十百千万]")
 # Scope words: 全国169个国家级高新区 is a figure of the country, but the country is not
 # the subject of the sentence around it.
@@ -101,22 +94,13 @@ CARRY_OPENERS = re.compile(r"^(同期|本次|此次)")
 # What a 目前/同期/本次 passage inherits: a reporting period or an event's month
 # (10月17日…本次拍卖会), never a bare year (去年, 2016年), which holds for its sentence.
 CARRIED_CLUES = {"half", "halfyear", "q3", "quarter", "months", "firstmonths", "asof", "month"}
-VERB_TAIL = re.compile(r"(实现|达到|达|为|是|仅|共有|共|有|拥有|已有|完成|累计|超过|超|突破|首破|近|约|逾|"
-                       r"分别|同比|增长|了|已|在|至|到|的|和|及|与|新增|其中|即将|首次|均|都|以|居|位居|位列|列)+$")
-LEADING_NOISE = re.compile(r"^(其中|此外|同时|另外|同期|全市|全省|全区|该区|当地|目前|通过|实现|完成|达到|拥有|共有|"
-                           r"已有|培育|引进|已|共|累计|亿元|万元|元|家|个|项|件|人)+")
+VERB_TAIL = re.compile(f"({cue_pattern('verb_tail')})+$")
+LEADING_NOISE = re.compile(f"^({cue_pattern('leading_noise')})+")
 HAN_TAIL = re.compile(r"[\u4e00-\u9fffA-Za-z&]{2,14}$")
 # Words that make a run of characters a piece of the sentence, not a name: comparisons,
 # verbs of change, and cut words (a name never starts with 以上 or 从未).
-NOT_A_NAME_WORD = re.compile(r"比|较|占|高于|低于|增至|进入|跻身|形成|出现|是|仅|分别|以上|左右|从未|居|位于|"
-                             r"推出|提供|举办|出台|制定|实施|整合|打造|建设|帮助|畅通|发起|设立|成立|获得|"
-                             r"实现|达成|签署|开展|压缩|减免|兑现|落实")
-# What a name ends in: the thing measured or counted.
-NOMINAL_HEAD = re.compile(r"(企业|公司|项目|人才|人员|机构|平台|资金|金额|额|量|数|率|值|收入|产值|规模|面积|"
-                          r"单位|园区|基地|中心|产品|空间|载体|基金|贷款|投资|岗位|活动|专利|成果|技术|产业|"
-                          r"集群|实验室|研究院|孵化器|高校|学生|毕业生|院士|专家|团队|商品|设备|用地|土地|"
-                          r"指数|价格|利润|税收|支出|消费|出口|进口|进出口|产量|产能|订单|合同|交易|银行|"
-                          r"户|家庭|游客|场馆|线路|站点|园|区)$")
+NOT_A_NAME_WORD = re.compile(cue_pattern("not_a_name_word"))
+NOMINAL_HEAD = re.compile(f"({cue_pattern('nominal_head')})$")
 AFTER_RUN = re.compile(r"[\u4e00-\u9fff“”]*")   # the words right after a figure, up to punctuation
 SHARE_OF = re.compile(r"占(?!比)")
 PARENTHETICAL = re.compile(r"[(（][^()（）]{0,20}[)）]")   # 总投资(含配套热网工程)约15亿元
@@ -126,8 +110,7 @@ COUNTED_NOUN = re.compile(r"^[“”]?([\u4e00-\u9fff]{2,10}?)(?=[中的在和�
 # Durations in years or months (五年建设, 接下来的2个月) are plans or spans, not measurements.
 DURATION_UNITS = {"年", "月"}
 # Rhetoric counts things that are not countable facts: 强化四个意识, 两个关键词, 三个要素.
-ABSTRACT_NOUN = re.compile(r"^[“”\"]?(意识|关键词|生态|要素|队伍|维度|方面|愿景|理念|原则|思路|目标|任务|环节|"
-                           r"嘉年华|意见|重点|特点|优势|作用|机制|体系|功能|步|点|字|名干部|个一百|结合|统一|转变|坚持)")
+ABSTRACT_NOUN = re.compile(f"^[“”\"]?({cue_pattern('abstract_noun')})")
 CHINESE_NUMERAL = re.compile(r"^[一二两三四五六七八九十百千万]+$")
 RESPECTIVELY = re.compile("分别|分列")
 ORDERED_LIST = re.compile(r"(?:的)?(?:是|为|依次是|依次为|分别是|分别为)[:：]?")
@@ -136,15 +119,11 @@ LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 # Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
 SPAN_CLUES = {"plan", "range", "since", "recurring", "deadline", "lastyears"}
 SENTENCE_CLUES = {"lastyears", "plan", "range", "deadline", "since", "yearend", "present"}
-# Between an indicator's name and its figure: verbs (VERB_TAIL) and these cue words.
-CUE_GAPS = ("拓展", "引进", "培育", "集聚", "认定", "签约", "总和", "总和超", "增加", "净增", "增长", "增速", "增幅", "同比增长", "比上年增长", "较上年增长", "下降", "同比下降", "提高", "提升", "增至",
-            "占比", "比重", "比重为", "比重达", "比重达到")
+CUE_GAPS = cue_words()["cue_gap"]
 QUALIFIER = re.compile("(?:" + "|".join(map(re.escape, indicator_forms().flows)) + ")?"
                        "(?:" + "|".join(map(re.escape, indicator_forms().tiers)) + ")?$")
 TIER_OPENING = re.compile("(?:" + "|".join(map(re.escape, indicator_forms().tiers)) + ")")
-# A phrase ending in a verb is a fragment of the sentence, not a name.
-VERB_END = re.compile(r"(将|推出|下降|给予|发放|出资|举办|推进|实现|完成|获得|提供|引进|培育|新增|达成|"
-                      r"开展|支持|落实|兑现|帮助|促成|组建|打造|建设|投入|瞄准|集聚|参加)$")
+VERB_END = re.compile(f"({cue_pattern('verb_end')})$")
 COUNT_UNITS = set("家件人项个户名位所场次条座台套篇种类批支例份张")
 
 
@@ -406,7 +385,7 @@ def _dictionary_name(prefix: str) -> str | None:
     hits = indicator_hits(prefix)
     if not hits:
         return None
-    key = _indicator_key(prefix)
+    key = indicator_key(prefix)
     start, end, ind = max(hits, key=lambda h: (h[1], h[1] - h[0]))
     gap = PARENTHETICAL.sub("", key[end:]).strip()
     if gap not in CUE_GAPS and VERB_TAIL.sub("", gap) not in ("", *CUE_GAPS):
@@ -423,7 +402,7 @@ def _head_name(after: str, unit_base: str | None) -> str | None:
     均找到…, 18家重点企业携…) or ending their run (56项稳住经济一揽子政策措施); the longest
     of those measured like the figure (a percent does not name 资金 after it)."""
     run = AFTER_RUN.match(after).group(0)
-    hits = [h for h in indicator_hits(run) if (h[0] <= 2 or h[1] == len(_indicator_key(run)))
+    hits = [h for h in indicator_hits(run) if (h[0] <= 2 or h[1] == len(indicator_key(run)))
             and _measured_alike(h[2].unit_base, unit_base)]
     return max(hits, key=lambda h: h[1] - h[0])[2].name if hits else None
 

@@ -59,6 +59,8 @@ __all__ = [
     "load_indicators",
     "match_indicator",
     "indicator_hits",
+    "cue_words",
+    "cue_pattern",
     "indicator_names",
     "normalize_text",
 ]
@@ -520,7 +522,7 @@ _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』《》")
 _SPACE = re.compile(r"\s+")
 
 
-def _indicator_key(phrase: str) -> str:
+def indicator_key(phrase: str) -> str:
     """Matching form of an indicator phrase: half-width, no quotes/spaces, ASCII upper-case."""
     s = normalize_text(phrase).translate(_QUOTES)
     s = _SPACE.sub("", s)
@@ -533,7 +535,7 @@ def _indicator_automaton() -> ahocorasick.Automaton:
     forms: dict[str, str] = {}
     for ind in table.values():
         for form in (ind.name, *ind.synonyms):
-            key = _indicator_key(form)
+            key = indicator_key(form)
             if not key:
                 continue
             prev = forms.get(key)
@@ -604,19 +606,32 @@ def indicator_names() -> dict[str, IndicatorName]:
     return out
 
 
+@functools.cache
+def cue_words() -> dict[str, tuple[str, ...]]:
+    """reference/cues.csv: the extractor's cue vocabulary (growth words, plan verbs, name
+    heads …), each group in the order written (regex alternations try them in that order)."""
+    rows = csv.DictReader(io.StringIO(_read_reference("cues.csv")))
+    return {row["cue"]: tuple(w for w in row["words"].split("|") if w) for row in rows}
+
+
+def cue_pattern(cue: str) -> str:
+    """A cue group as a regex alternation, in the order written."""
+    return "|".join(map(re.escape, cue_words()[cue]))
+
+
 def indicator_hits(phrase: str) -> list[tuple[int, int, IndicatorDef]]:
     """Every dictionary name or synonym in ``phrase`` as (start, end, indicator), in the
-    matching form's offsets (quotes and spaces taken out: see _indicator_key)."""
+    matching form's offsets (quotes and spaces taken out: see indicator_key)."""
     table = _indicator_table()
     return [(end_idx - length + 1, end_idx + 1, table[name])
-            for end_idx, (length, name) in _indicator_automaton().iter(_indicator_key(phrase))]
+            for end_idx, (length, name) in _indicator_automaton().iter(indicator_key(phrase))]
 
 
 def match_indicator(phrase: str) -> IndicatorDef | None:
     """The indicator whose longest name/synonym occurs in ``phrase`` (leftmost on ties)."""
     if not phrase:
         return None
-    key = _indicator_key(phrase)
+    key = indicator_key(phrase)
     best: tuple[int, int, str] | None = None  # (-length, start, name)
     for end_idx, (length, name) in _indicator_automaton().iter(key):
         cand = (-length, end_idx - length + 1, name)
