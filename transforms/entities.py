@@ -33,7 +33,9 @@ OPENING = re.compile(r"(?:^|(?<=[。！？；;,，:：\s◆●■▲★•·的]
 # …and is followed by what it does (中信银行杭州分行已先后…, …拍卖会在衢州…落锤).
 SUBJECT_VERB = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:已|坚持|加快|联合|与|再次|将|正|还|在|于|出资|获(?!悉)|先后|"
                           r"推出|发放|累计|实现|完成|共|举行|举办|开幕|启幕|启动|落锤|落幕|闭幕|召开|吸引|连|"
-                          r"面向|立足|聚焦|围绕)")
+                          r"面向|立足|聚焦|围绕|有|拥有|研发)")
+# A name in quotes may hold what a bare name cannot (—, ·): “江南大学—华晟未来食品联合实验室”.
+QUOTED_NAME = re.compile(rf"“(?P<name>[^“”，。；]{{3,40}}?(?:{ORG_WORD}|{EVENT_WORD}))”")
 # 阿里本地生活出资5亿元: whoever puts up the money is the subject, whatever its name ends in.
 FUNDER = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z]{4,10}?)(?:出资|捐资|捐赠)(?=[\d一二两三四五六七八九十百千万])")
 # 总投资68亿元的骆驼集团新能源电池项目: the figure right before 的 and a project's name.
@@ -106,6 +108,11 @@ def subjects(text: str, known: tuple[str, ...] = ()) -> list[EntityMention]:
                 if name:
                     found.append(EntityMention(end - len(name), end, name, anaphoric=anaphoric))
                 break
+    for m in QUOTED_NAME.finditer(text):   # 设在…的“江南大学—华晟未来食品联合实验室”，自2022年…
+        after = text[m.end():m.end() + 6]
+        name = _clean(m.group("name"))
+        if name and (SUBJECT_VERB.match(after) or after[:1] in "，,"):
+            found.append(EntityMention(m.start("name"), m.end("name"), name))
     for m in FUNDER.finditer(text):
         name = _clean(m.group("name"))
         if name and (m.start() == 0 or text[m.start() - 1] in CLAUSE_MARKS):

@@ -286,6 +286,13 @@ def _region_for(q: Quantity, sent_start: int, clause_start: int, mentions: list[
     return context.region
 
 
+def _antecedent(word: str, context: _Context) -> str:
+    """What 本次拍卖会, 该项目 or a bare 实验室 refers to: the entity last named that ends in
+    the same word, else the passage's or the headline's entity."""
+    same_kind = next((k for k in reversed(context.known) if k.endswith(word)), None)
+    return same_kind or context.passage_entity or context.entity or word
+
+
 def _since_year_start(period: str) -> str:
     """An as-of month (2025-02) as the months since the year began (2025-01..02); the year
     for December."""
@@ -520,7 +527,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     inherited_entity = context.passage_entity if CARRY_OPENERS.match(text) or p.continues is not None \
         else context.entity
     # 本次拍卖会 is the auction named before
-    subjects_ = [replace(s, name=context.passage_entity or context.entity or s.name) if s.anaphoric else s
+    subjects_ = [replace(s, name=_antecedent(s.name, context)) if s.anaphoric else s
                  for s in subjects(text, tuple(context.known))]
     context.known.extend(s.name for s in subjects_ if not s.anaphoric and s.name not in context.known)
     sentences = _sentences(text)
@@ -728,6 +735,7 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             found = place_mentions(p.text, gaz)
             if found and p.text[found[0].end:found[0].end + 1] in ":：" or (found and found[0].start == 0):
                 context.region = found[0].region.name
+                context.entity = context.passage_entity = None   # a section about a place
             context.period = None
             continue
         zones = [m.region.name for m in place_mentions(p.text, gaz, context.region) if m.region.level == "zone"]
