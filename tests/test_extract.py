@@ -210,3 +210,16 @@ def test_recent_years_founding_dates_and_now():
     page = ("2023-11-08\n\n近3年,全省高新技术企业数量年均增长24.3%。研究院成立于2019年,已累计孵化科技型企业46家。"
             "目前,园区拥有众创空间26个。")
     assert [r[-1] for r in rows(page)] == ["2020..2022", "2023", "2023"]
+
+
+def test_cues_of_other_presses_and_a_share_of_the_country():
+    page = ("2025-06-18\n\n大陆国家高新区去年营业收入增长\n\n178家国家高新区实现营业收入61.3万亿元,年增6.8%,"
+            "以全国约0.1%的土地面积,创造了全国13.5%的国内生产总值。")
+    assert [(r[1], r[5]) for r in rows(page)][-3:] == [(6.8, "growth"), (0.1, "share"), (13.5, "share")]
+
+
+def test_a_bare_development_zone_is_the_zone_named_before_and_a_town_is_the_place_after_de():
+    page = ("2025-10-20\n\n息烽县:园区经济稳步壮大\n\n走进位于小寨坝镇的息烽经济开发区,厂房拔地而起。"
+            "开发区规划面积18.6平方公里,现有规上工业企业43家。\n\n毗邻园区的永靖镇新增个体工商户426户。")
+    got = [(r[0], r[1]) for r in rows(page)]
+    assert got == [("息烽经济开发区", 18.6), ("息烽经济开发区", 43), ("息烽县永靖镇", 426)]

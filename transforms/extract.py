@@ -56,7 +56,7 @@ ORG_BEFORE = re.compile(r"(大学|学院|公司|集团|银行)$")
 # Words that stand for the article's own region.
 DEICTIC = {"全市": "city", "本市": "city", "全省": "province", "本省": "province",
            "全区": "zone_or_district", "该区": "zone_or_district", "本区": "zone_or_district",
-           "高新区": "zone", "园区": "zone", "全县": "district", "该县": "district"}
+           "高新区": "zone", "园区": "zone", "开发区": "zone", "全县": "district", "该县": "district"}
 DEICTIC_RE = re.compile("|".join(sorted(DEICTIC, key=len, reverse=True)))
 # After the country's name, words that make it a category or a scope, not a subject.
 COUNTRY_CATEGORY = re.compile(f"({cue_pattern('country_category')})")
@@ -64,12 +64,13 @@ COUNT_AFTER = re.compile(r"(共有|共|有|已有)?[\d一二两三四五六七�
 # Scope words: 全国169个国家级高新区 is a figure of the country, but the country is not
 # the subject of the sentence around it.
 SCOPE_REGIONS = {"全国"}
+SCOPE_BEFORE = re.compile(r"(全国|全省|全市|全区|全县|全球|世界)(约|近|超过|逾)?$")
 # Places the gazetteer cannot list (towns, scenic areas, provincial zones, corridors): a
 # name of 2-12 characters ending in a place word, opening a clause (after a bullet, a
 # date or 的 too) or right after the county or city it lies in (嘉善县姚庄镇). Category
 # words (城镇, 特色小镇, 国家高新区) and verb phrases (打造…示范区) are not names.
-PLACE_WORD = r"(?:镇|乡|街道|景区|度假区|高新区|经开区|科技城|科学城|科创绿谷|科创走廊|示范区)"
-NOT_A_NAME = (r"(?!各|全|该|本|这|此|其|城|乡|小|大|新|度|届|特色|国家|省级|市级|县级|全国|重点|相关|周边|沿线|"
+PLACE_WORD = r"(?:镇|乡|街道|景区|度假区|高新区|经开区|经济开发区|科技城|科学城|科创绿谷|科创走廊|示范区)"
+NOT_A_NAME = (r"(?!各|全|该|本|这|此|其|均|都|也|城|乡|[小大新](?=镇|乡|城|区)|度|届|特色|国家|省级|市级|县级|全国|重点|相关|周边|沿线|"
               r"建设|推动|打造|加快|依托|围绕|支持|推进|聚焦|助力|服务|入驻|落户|走进|来到|前往|积极|创建|申报|"
               r"成功|获批|获评|列入|纳入|作为|位于|地处|其中|同时|此外|目前|在|从|于|向|对|由|将|把|为|以)(?=[\u4e00-\u9fffA-Z])")
 NOT_ITS_OFFICE = r"(?![\u4e00-\u9fff]{0,3}(?:管委会|政府|办事处|党委|党工委|公司|人民|办公室))"   # 姚庄镇政府
@@ -77,7 +78,8 @@ LOCAL_PLACE = re.compile(rf"(?:^|(?<=[,，。；;:：、和与及在的年月\s�
                          rf"(?P<place>{NOT_A_NAME}[\u4e00-\u9fffA-Z0-9]{{2,12}}?{PLACE_WORD}){NOT_ITS_OFFICE}")
 LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:镇|乡|街道|高新区|经开区){NOT_ITS_OFFICE}")
 TOWN = re.compile(r"(镇|乡|街道)$")
-CATEGORY_OF_ZONES = re.compile(r"(国家|国家级|省级)(高新区|经开区)$")
+ZONE_WORD = re.compile(r"(高新区|经开区|开发区|示范区)$")
+CATEGORY_OF_ZONES = re.compile(r"(国家|国家级|省级|全国|全省|全市|各类|各)(高新区|经开区|经济开发区|开发区)$")
 # Caps, thresholds and procedural rules hold at any time (最高不超过300万元, 200万元以下的
 #票据, 原则上3个工作日内): they have no period.
 RULE_CUE = re.compile(r"(?<!历史)最高|不超过|不高于|上限|原则上")
@@ -225,12 +227,9 @@ def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, i
             found.append((m.start, m.end, m.region.name))
     article_region = gaz.get(context.region) if context.region else None
     county = context.region if article_region is not None and article_region.level == "district" else None
-    for m in LOCAL_PLACE.finditer(text):
-        start, end = m.span("place")
-        if CLUE.match(m.group("place")) or CATEGORY_OF_ZONES.search(m.group("place")):
-            continue   # 上半年高新区: a date, then the zone; 东部地区国家高新区: a group of zones
+    for start, end in _local_places(text):
         if not any(s <= start < e or start <= s < end for s, e, _ in found):
-            found.append((start, end, _local_name(m.group("place"), county)))
+            found.append((start, end, _local_name(text[start:end], county)))
     taken = [(s, e) for s, e, _ in found]
     for m in DEICTIC_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
@@ -244,6 +243,18 @@ def _mentions(text: str, gaz: Gazetteer, context: _Context) -> list[tuple[int, i
         if name:
             found.append((m.start(), m.end(), name))
     return sorted(found)
+
+
+def _local_places(text: str) -> list[tuple[int, int]]:
+    """Spans of the places a text names that the gazetteer cannot list (towns, zones …)."""
+    spans = []
+    for m in LOCAL_PLACE.finditer(text):
+        start, end = m.span("place")
+        start += m.group("place").rfind("的") + 1   # 毗邻园区的永靖镇: the place is 永靖镇
+        if CLUE.match(m.group("place")) or CATEGORY_OF_ZONES.search(m.group("place")):
+            continue   # 上半年高新区: a date, then the zone; 东部地区国家高新区: a group of zones
+        spans.append((start, end))
+    return spans
 
 
 def _local_name(place: str, around: str | None) -> str:
@@ -356,11 +367,13 @@ def _entity_region(entity: str, region: str | None, gaz: Gazetteer) -> str | Non
     return own.name
 
 
-def _measure(q: Quantity, prefix: str) -> str:
+def _measure(q: Quantity, prefix: str, after: str = "") -> str:
     if q.kind == "rank":
         return "rank"
     if q.kind == "pp":
         return "growth"
+    if q.kind == "percent" and SCOPE_BEFORE.search(prefix) and after.startswith("的"):
+        return "share"   # 创造了全国13.5%的国内生产总值: a part of the country's
     if q.kind == "percent":
         growth, share = GROWTH_CUE.search(prefix), SHARE_CUE.search(prefix)
         if growth and (not share or growth.start() > share.start()):
@@ -542,7 +555,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         if q.unit_base in DURATION_UNITS or (
                 CHINESE_NUMERAL.match(q.value_text) and ABSTRACT_NOUN.match(text[q.end:q.end + 4])):
             continue
-        measure = _measure(q, text[clause_start:q.start])
+        measure = _measure(q, text[clause_start:q.start], text[q.end:q.end + 1])
         if previous is not None and LIST_JOIN.fullmatch(text[previous[0].end:q.start]) \
                 and previous[0].kind == q.kind:
             measure = previous[1]      # 分别增长37.2%、97.0%和33.3%: one cue, a list of figures
@@ -739,6 +752,8 @@ def extract_document(passages: list[Passage], doc_year: int | None,
             context.period = None
             continue
         zones = [m.region.name for m in place_mentions(p.text, gaz, context.region) if m.region.level == "zone"]
+        zones += [p.text[a:b] for a, b in _local_places(p.text)
+                  if ZONE_WORD.search(p.text[a:b])]   # 息烽经济开发区: what a bare 开发区 is
         # a line that goes on with a paragraph cut lines earlier speaks of that paragraph's
         # place and period, not of the section it was printed in
         speaking = replace(after[p.continues]) if p.continues in after else context
