@@ -72,3 +72,11 @@ def test_a_zone_figure_has_no_entity_and_region_is_never_an_organisation():
             "30年来,杭州高新区实现GDP近1600亿元,培育上市公司57家。")
     got = rows(page)
     assert ("杭州高新区(滨江)", None, 1600) in got and all(r[1] is None for r in got)
+
+
+def test_a_lab_the_lead_names_and_places_is_the_entity_of_the_article():
+    page = ("2025-07-18\n\n校企共建实验室\n跑出成果转化“加速度”\n\n本报讯 记者从江南大学获悉,该校与企业共建、"
+            "设在滨湖区江南大学校内的“江南大学—华晟未来食品联合实验室”,累计承担企业委托研发项目37项,"
+            "申请发明专利52件。\n\n目前,实验室有专职研究人员64名。")
+    assert rows(page) == [("滨湖区", "江南大学—华晟未来食品联合实验室", 37), ("滨湖区", "江南大学—华晟未来食品联合实验室", 52),
+                          ("滨湖区", "江南大学—华晟未来食品联合实验室", 64)]

@@ -24,7 +24,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from transforms.entities import EntityMention, beneficiary, headline_topic, project_of, subjects
+from transforms.entities import NAME_END, EntityMention, beneficiary, headline_topic, project_of, subjects
 from transforms.gazetteer import (Gazetteer, Region, indicator_key, cue_pattern, cue_words, indicator_forms,
                                   indicator_hits, indicator_names, load_gazetteer)
 from transforms.periods import CLUE, DATELINE, Clue, find_clues
@@ -78,6 +78,8 @@ LOCAL_PLACE = re.compile(rf"(?:^|(?<=[,，。；;:：、和与及在的年月\s�
                          rf"(?P<place>{NOT_A_NAME}[\u4e00-\u9fffA-Z0-9]{{2,12}}?{PLACE_WORD}){NOT_ITS_OFFICE}")
 LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:镇|乡|街道|高新区|经开区){NOT_ITS_OFFICE}")
 TOWN = re.compile(r"(镇|乡|街道)$")
+LOCATED_AT = re.compile(r"设在|位于|地处|坐落于|落户")
+NAME_END_WORD = re.compile(f"(?:{NAME_END.pattern})$")
 ZONE_WORD = re.compile(r"(高新区|经开区|开发区|示范区)$")
 CATEGORY_OF_ZONES = re.compile(r"(国家|国家级|省级|全国|全省|全市|各类|各)(高新区|经开区|经济开发区|开发区)$")
 # Caps, thresholds and procedural rules hold at any time (最高不超过300万元, 200万元以下的
@@ -161,6 +163,7 @@ class _Context:
     entity: str | None = None        # the organisation or event the headline is about
     passage_entity: str | None = None  # the last subject of the passage before, for 本次/此次 openers
     known: list[str] = field(default_factory=list)   # entities the article has named, for short forms
+    located: dict[str, str] = field(default_factory=dict)   # entity -> the place the text puts it in
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -358,13 +361,31 @@ def _within(place: str | None, region: Region, gaz: Gazetteer) -> bool:
                                   or any(a.name == region.name for a in gaz.ancestors(known.name)))
 
 
-def _entity_region(entity: str, region: str | None, gaz: Gazetteer) -> str | None:
-    """Where an entity is: the place its name holds, unless the text's region lies inside
-    that place (浙江西湖高等研究院 in an article about 杭州市: 杭州市)."""
+def _entity_region(entity: str, region: str | None, gaz: Gazetteer, located: dict[str, str]) -> str | None:
+    """Where an entity is: where the text says it is (设在滨湖区…的实验室), else the place
+    its name holds, unless the text's region lies inside that place (浙江西湖高等研究院 in
+    an article about 杭州市: 杭州市)."""
+    if entity in located:
+        return located[entity]
     own = _entity_place(entity, gaz)
     if own is None or _within(region, own, gaz):
         return region
     return own.name
+
+
+def _locations(text: str, subjects_: list[EntityMention], gaz: Gazetteer, about: str | None) -> dict[str, str]:
+    """Entities the text places (设在滨湖区江南大学校内的“…实验室”, 位于张江高新区的…公司):
+    the place after 设在/位于 in the words before the name."""
+    out = {}
+    for s in subjects_:
+        at = None
+        for at in LOCATED_AT.finditer(text, max(0, s.start - 40), s.start):
+            pass
+        if at is not None and not re.search("[。！？]", text[at.end():s.start]):
+            found = gaz.find(text[at.end():s.start], context=(about,) if about else (), inside_names=True)
+            if found:
+                out[s.name] = found[0].region.name
+    return out
 
 
 def _measure(q: Quantity, prefix: str, after: str = "") -> str:
@@ -543,6 +564,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     subjects_ = [replace(s, name=_antecedent(s.name, context)) if s.anaphoric else s
                  for s in subjects(text, tuple(context.known))]
     context.known.extend(s.name for s in subjects_ if not s.anaphoric and s.name not in context.known)
+    context.located.update(_locations(text, subjects_, gaz, context.region))
     sentences = _sentences(text)
     rows, last_level, trade_total, previous = [], None, None, None
     masked = TITLE.sub(lambda m: "□" * len(m.group(0)), text)   # 《…十三五规划》 is a name, not a clue
@@ -550,7 +572,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     for q in quantities:
         sent_start, sent_end = next(((s, e) for s, e in sentences if s <= q.start < e), (0, len(text)))
         clause_start, clause_end = _clause_bounds(text, q.start, q.end)
-        if p.truncated and q.end >= len(text.rstrip()) - 1:
+        if p.truncated and q.end >= len(text.rstrip()):
             continue   # a number at a layout break may have lost its unit
         if q.unit_base in DURATION_UNITS or (
                 CHINESE_NUMERAL.match(q.value_text) and ABSTRACT_NOUN.match(text[q.end:q.end + 4])):
@@ -594,7 +616,7 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
                              [m for m in named_places if not any(a <= m[0] < b for a, b in scopes + origins)],
                              inherited_entity, gaz)
         if entity:
-            region = _entity_region(entity, region, gaz)
+            region = _entity_region(entity, region, gaz, context.located)
         known = gaz.get(region) if region else None
         rows.append(Indicator(
             passage_seq=p.seq, article_id=p.article_id, region=region,
@@ -606,7 +628,14 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
         ))
     context.period = _carried(clues, inherited)
     context.passage_entity = subjects_[-1].name if subjects_ else inherited_entity
-    context.known.extend(dict.fromkeys(r.entity for r in rows if r.entity and r.entity not in context.known))
+    context.known.extend(dict.fromkeys(r.entity for r in rows if r.entity and r.entity not in context.known
+                                       and r.entity != context.entity))
+    if context.entity:   # 校企共建实验室 over a lead naming “江南大学—华晟未来食品联合实验室”: that lab
+        kind = NAME_END_WORD.search(context.entity)
+        named = [x.name for x in subjects_ if not x.anaphoric and kind and x.name.endswith(kind.group(0))
+                 and x.name != context.entity]
+        if named:
+            context.entity = named[0]
     return _ordered_lists(_pair_respectively(rows, text, sentences, mentions), text, mentions)
 
 

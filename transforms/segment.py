@@ -131,7 +131,8 @@ def _wrapped(prev: Passage, last_line: Passage, line: Passage) -> bool:
         return False
     if last_line.char_end - last_line.char_start != len(last_line.original) + 1:
         return False   # a blank line (or spaces we cannot account for) ends the paragraph
-    if SENTENCE_OPENER.match(line.text) or LEAD.match(line.text) or BYLINE.match(line.text) \
+    mid_sentence = prev.text[-1] in "，,、；;"   # …52件， / 其中已授权29件: the sentence goes on
+    if (SENTENCE_OPENER.match(line.text) and not mid_sentence) or LEAD.match(line.text) or BYLINE.match(line.text) \
             or NOT_A_CONTINUATION.match(line.text) or NAVIGATION.search(prev.text) or NAVIGATION.search(line.text):
         return False
     if _is_heading_like(prev.text) and not LEAD.match(prev.text):
