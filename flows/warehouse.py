@@ -5,7 +5,7 @@ Both hold versions/<seq>-<run_id>/<table>.parquet, one directory per landed vers
 (the newest two are kept), and data_docs/. What differs is the one atomic step:
 
 - local: `current` is a symlink to the live version, replaced with one os.replace;
-  gaoxin.duckdb holds views over current/*.parquet for any DuckDB client;
+  gaoxin.duckdb holds views over current/*.parquet (relative paths) for any DuckDB client;
 - object storage has no rename: a version is written in place, then the small object
   CURRENT naming it is written (one PUT, atomic on S3, GCS and Azure). A version that
   CURRENT does not name is never read. Queries open an in-memory DuckDB with the
@@ -171,17 +171,24 @@ class Warehouse:
 
     # ------------------------------------------------------------------ reading with SQL
 
-    def write_views(self, sql_models: list[tuple[str, str]] = ()) -> str | None:
-        """Local: (re)build gaoxin.duckdb, one view per table over current/*.parquet, then
-        the marts. Object storage keeps no database file: connect() builds the views."""
+    def write_views(self, sql_models=()) -> str | None:
+        """Local: (re)build gaoxin.duckdb, one view per table over current/<table>.parquet,
+        then the marts. Object storage keeps no database file: connect() builds the views.
+
+        The views name their files relative to the warehouse, so a copied or moved
+        warehouse reads its own tables; DuckDB resolves such a path against its
+        `file_search_path`, else the working directory (never against the database file),
+        so a client outside the warehouse sets file_search_path to it. The file is written
+        in the storage format of DuckDB STORAGE_VERSION, which duckdb-cli reads too."""
         if not self.is_local:
             return None
-        db, tmp = Path(self.path("gaoxin.duckdb")), Path(self.path(".gaoxin.duckdb.tmp"))
+        root = Path(self.path()).absolute()
+        db, tmp = root / "gaoxin.duckdb", root / ".gaoxin.duckdb.tmp"
         tmp.unlink(missing_ok=True)
-        with duckdb.connect(str(tmp)) as con:
-            # absolute and through the symlink, so the views follow every switch
-            current = Path(self.path("current")).absolute()
-            self._create_views(con, lambda name: (current / f"{name}.parquet").as_posix(), sql_models)
+        with duckdb.connect(config={"file_search_path": str(root)}) as con:
+            con.execute(f"attach {_sql_text(str(tmp))} as gaoxin (storage_version '{STORAGE_VERSION}')")
+            con.execute("use gaoxin")
+            self._create_views(con, _view_path, sql_models)
         os.replace(tmp, db)
         return str(db)
 
@@ -190,7 +197,7 @@ class Warehouse:
             db = Path(self.path("gaoxin.duckdb"))
             if not db.exists():
                 raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
-            return duckdb.connect(str(db), read_only=True)
+            return duckdb.connect(str(db), read_only=True, config={"file_search_path": str(db.parent.absolute())})
         version = self.current_version()
         if version is None:
             raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
@@ -205,10 +212,24 @@ class Warehouse:
     @staticmethod
     def _create_views(con, table_url, sql_models) -> None:
         for name in TABLES:
-            path = table_url(name).replace("'", "''")
-            con.execute(f"create or replace view {name} as select * from read_parquet('{path}')")
-        for name, sql in sql_models:
-            con.execute(f"create or replace view {name} as {sql}")
+            con.execute(f"create or replace view {name} as select * from read_parquet({_sql_text(table_url(name))})")
+        for name, sql, reads_reference in sql_models:
+            # a model over the reference data is a table: the warehouse keeps the reference
+            # it was built with, and a copy of it needs nothing outside it
+            kind = "table" if reads_reference else "view"
+            con.execute(f"create or replace {kind} {name} as {sql}")
+
+
+STORAGE_VERSION = "v1.5.0"   # gaoxin.duckdb's format, DuckDB 1.5's: duckdb-cli 1.5.6 (the newest
+                             # CLI on PyPI) cannot open a file in duckdb 2.0's own
+
+
+def _view_path(table: str) -> str:
+    return f"current/{table}.parquet"
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 class Landing:
