@@ -192,21 +192,43 @@ class Warehouse:
         os.replace(tmp, db)
         return str(db)
 
-    def connect(self, sql_models: list[tuple[str, str]] | None = None) -> duckdb.DuckDBPyConnection:
+    def connect(self, sql_models=None) -> duckdb.DuckDBPyConnection:
+        """A connection that reads the live version and can change nothing: the database
+        is attached read-only, and DuckDB itself refuses every file outside the warehouse
+        (so COPY TO elsewhere, ATTACH, INSTALL/LOAD, read_text('/etc/passwd') fail) and any
+        SET that would lift that. DuckDB still lets a COPY write inside the warehouse:
+        check_read_only() refuses every statement but a SELECT."""
+        con = duckdb.connect(config=QUERY_CONFIG)
+        con.execute("set enable_progress_bar = false")   # it would print into the query's output
         if self.is_local:
-            db = Path(self.path("gaoxin.duckdb"))
+            db = Path(self.path("gaoxin.duckdb")).absolute()
             if not db.exists():
+                con.close()
                 raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
-            return duckdb.connect(str(db), read_only=True, config={"file_search_path": str(db.parent.absolute())})
-        version = self.current_version()
-        if version is None:
-            raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
-        if sql_models is None:
-            from flows.marts import mart_models
-            sql_models = mart_models()
-        con = duckdb.connect()
-        con.register_filesystem(self.fs)
-        self._create_views(con, lambda name: self.url("versions", version, f"{name}.parquet"), sql_models)
+            con.execute("set file_search_path = $root", {"root": str(db.parent)})
+            con.execute(f"attach {_sql_text(str(db))} as gaoxin (read_only)")
+            con.execute("use gaoxin")
+            # DuckDB checks a path as the view writes it (relative) before it resolves it
+            # against file_search_path (else the working directory): those are allowed by name
+            readable_dirs, readable_files = [f"{db.parent}/"], [_view_path(name) for name in TABLES]
+        else:
+            version = self.current_version()
+            if version is None:
+                con.close()
+                raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
+            if sql_models is None:
+                from flows.marts import mart_models
+                sql_models = mart_models()
+            con.register_filesystem(self.fs)
+            self._create_views(con, lambda name: self.url("versions", version, f"{name}.parquet"), sql_models)
+            # as given, and as the filesystem names what a glob finds (memory:///x for memory://x)
+            scheme = self.location.split("://", 1)[0]
+            readable_dirs = sorted({self.location.rstrip("/") + "/", f"{scheme}://{self.root.rstrip('/')}/"})
+            readable_files = []
+        con.execute("set allowed_directories = $dirs", {"dirs": readable_dirs})
+        con.execute("set allowed_paths = $files", {"files": readable_files})
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
         return con
 
     @staticmethod
@@ -222,6 +244,13 @@ class Warehouse:
 
 STORAGE_VERSION = "v1.5.0"   # gaoxin.duckdb's format, DuckDB 1.5's: duckdb-cli 1.5.6 (the newest
                              # CLI on PyPI) cannot open a file in duckdb 2.0's own
+QUERY_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+VECTOR_SIZE = 2048           # rows in a DuckDB result chunk
+COUNTED_VECTORS = 64         # chunks fetched at a time when rows are only counted
+
+
+class QueryRefused(ValueError):
+    pass
 
 
 def _view_path(table: str) -> str:
@@ -230,6 +259,36 @@ def _view_path(table: str) -> str:
 
 def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Only one SELECT (DESCRIBE, SHOW, SUMMARIZE, WITH, VALUES, FROM … are SELECTs too)."""
+    try:
+        kinds = [statement.type.name for statement in con.extract_statements(sql)]
+    except ValueError:   # a statement the Python client has no type for (UPDATE EXTENSIONS)
+        kinds = ["an unknown statement"]
+    if kinds != ["SELECT"]:
+        got = ", ".join(kinds) or "nothing"
+        raise QueryRefused(f"gaoxin query runs a single SELECT and changes nothing (got {got})")
+
+
+def fetch_bounded(con: duckdb.DuckDBPyConnection, sql: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """Run `sql`: its first `limit` rows (all of them when limit is 0) and the number of
+    rows left out, counted a chunk at a time as DuckDB streams them, never all held."""
+    con.execute(sql)
+    if not limit:
+        return con.fetch_df(), 0
+    vectors = -(-limit // VECTOR_SIZE)
+    head = con.fetch_df_chunk(vectors)
+    while 0 < len(head) < limit:
+        more = con.fetch_df_chunk(vectors)
+        if more.empty:
+            break
+        head = pd.concat([head, more], ignore_index=True)
+    left_out = max(len(head) - limit, 0)
+    while len(rest := con.fetch_df_chunk(COUNTED_VECTORS)):
+        left_out += len(rest)
+    return head.iloc[:limit], left_out
 
 
 class Landing:
