@@ -107,19 +107,28 @@ def cmd_query(args) -> int:
         return EXIT_FAILED
     finally:
         con.close()
-    if args.format == "csv":
+    try:
+        _print_frame(df, args.format)
+    except BrokenPipeError:   # the reader stopped early (`| head`): not a failure of the query
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # and the exit flush is quiet
+        return EXIT_OK
+    if left_out:
+        print(f"gaoxin: {len(df)} rows shown, {left_out} more left out (--limit N shows N, --limit 0 all)",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_frame(df, fmt: str) -> None:
+    if fmt == "csv":
         df.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
+    elif fmt == "json":
         print(df.to_json(orient="records", force_ascii=False, indent=1))
     else:
         import pandas as pd
         with pd.option_context("display.max_columns", 50, "display.width", 200,
                                "display.unicode.east_asian_width", True):
             print(df.to_string(index=False))
-    if left_out:
-        print(f"gaoxin: {len(df)} rows shown, {left_out} more left out (--limit N shows N, --limit 0 all)",
-              file=sys.stderr)
-    return EXIT_OK
+    sys.stdout.flush()   # a closed pipe shows here, not at exit
 
 
 def _first_line(error: Exception) -> str:

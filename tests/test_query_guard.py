@@ -218,6 +218,17 @@ def test_a_limit_across_chunks_keeps_rows_in_order(warehouse):
     assert "4100 rows shown, 5900 more left out" in proc.stderr
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(warehouse):
+    # `gaoxin query … | head -1`: half a megabyte, more than a pipe holds
+    proc = subprocess.Popen([str(GAOXIN), "query", "select range, repeat('x', 100) from range(5000)",
+                             "--warehouse", str(warehouse), "--format", "csv", "--limit", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "range,\"repeat('x', 100)\""
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == ""
+
+
 def test_a_negative_limit_is_a_usage_error(warehouse):
     proc = gaoxin_query(warehouse, "select 1", "--limit", "-1")
     assert proc.returncode == 2 and "--limit: must be 0 (no limit) or more" in proc.stderr
