@@ -102,7 +102,7 @@ def cmd_query(args) -> int:
     except duckdb.PermissionException as e:
         print(f"gaoxin: query refused: {_first_line(e)} (gaoxin query reads only the warehouse)", file=sys.stderr)
         return EXIT_FAILED
-    except duckdb.Error as e:
+    except Exception as e:   # bad SQL, a missing column, a store that fails midway, …
         print(f"gaoxin: query failed: {_first_line(e)}", file=sys.stderr)
         return EXIT_FAILED
     finally:
@@ -137,10 +137,9 @@ def _first_line(error: Exception) -> str:
 
 
 def _row_limit(text: str) -> int:
-    n = int(text)
-    if n < 0:
-        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
-    return n
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of rows, 0 for no limit")
+    return int(text)
 
 
 def cmd_report(args) -> int:
@@ -217,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("sql")
     query.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    query.add_argument("--limit", type=_row_limit, default=QUERY_LIMIT,
+    query.add_argument("--limit", type=_row_limit, default=QUERY_LIMIT, metavar="N",
                        help=f"print at most N rows (default {QUERY_LIMIT}, 0: all); stderr says how many were left out")
     query.set_defaults(fn=cmd_query)
     report = sub.add_parser("report", help="data-quality report: Data Docs path + text summary")
