@@ -4,25 +4,39 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from typing import NamedTuple
 
 import yaml
 
+REFERENCE_PLACEHOLDER = "{reference_dir}"
 REFERENCE = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
 
 
-def _models() -> dict[str, str]:
+class Model(NamedTuple):
+    name: str
+    sql: str
+    reads_reference: bool   # reads transforms/reference/: built as a table, so the warehouse
+                            # carries the reference data it was landed with wherever it is copied
+
+
+def _models() -> dict[str, Model]:
     root = resources.files("transforms").joinpath("marts")
     if not root.is_dir():
         return {}
     reference = str(resources.files("transforms").joinpath("reference")).replace("'", "''")
-    return {f.name[:-4]: f.read_text("utf-8").replace("{reference_dir}", reference).strip().rstrip(";")
-            for f in sorted(root.iterdir(), key=lambda f: f.name) if f.name.endswith(".sql")}
+    models = {}
+    for f in sorted(root.iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".sql"):
+            sql = f.read_text("utf-8").strip().rstrip(";")
+            models[f.name[:-4]] = Model(f.name[:-4], sql.replace(REFERENCE_PLACEHOLDER, reference),
+                                        REFERENCE_PLACEHOLDER in sql)
+    return models
 
 
-def dependency_order(models: dict[str, str]) -> list[str]:
+def dependency_order(sql_by_name: dict[str, str]) -> list[str]:
     """Model names, each after the models it selects from (by name, then file order)."""
-    needs = {name: {ref for ref in REFERENCE.findall(sql) if ref in models and ref != name}
-             for name, sql in models.items()}
+    needs = {name: {ref for ref in REFERENCE.findall(sql) if ref in sql_by_name and ref != name}
+             for name, sql in sql_by_name.items()}
     order: list[str] = []
     while needs:
         ready = sorted(name for name, deps in needs.items() if deps <= set(order))
@@ -34,10 +48,10 @@ def dependency_order(models: dict[str, str]) -> list[str]:
     return order
 
 
-def mart_models() -> list[tuple[str, str]]:
-    """(view name, select statement) in dependency order."""
+def mart_models() -> list[Model]:
+    """The models in dependency order."""
     models = _models()
-    return [(name, models[name]) for name in dependency_order(models)]
+    return [models[name] for name in dependency_order({n: m.sql for n, m in models.items()})]
 
 
 def mart_tests() -> list[tuple[str, str, bool]]:

@@ -27,7 +27,8 @@ def marts(tmp_path_factory, prefect_harness):
     warehouse = tmp_path_factory.mktemp("warehouse")
     gaoxin_flow(raw=str(raw), warehouse=str(warehouse))
     first = {p.name: p.read_bytes() for p in (warehouse / "current").glob("*.parquet")}
-    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True)
+    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True,
+                         config={"file_search_path": str(warehouse)})   # views name files relative to it
     yield con, warehouse, first
     con.close()
 
@@ -106,7 +107,7 @@ def test_several_values_of_one_key_on_one_page_are_ambiguous_not_a_conflict():
 
 def test_models_run_after_the_models_they_select_from():
     from flows.marts import dependency_order, mart_models
-    names = [name for name, _ in mart_models()]
+    names = [m.name for m in mart_models()]
     assert names.index("dim_region") < names.index("stg_indicators") < names.index("fct_facts")
     assert names.index("fct_facts") < names.index("fct_timeseries") and names.index("fct_facts") < names.index("fct_region_rollup")
     with pytest.raises(ValueError, match="cycle"):
