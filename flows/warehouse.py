@@ -172,23 +172,27 @@ class Warehouse:
     # ------------------------------------------------------------------ reading with SQL
 
     def write_views(self, sql_models=()) -> str | None:
-        """Local: (re)build gaoxin.duckdb, one view per table over current/<table>.parquet,
-        then the marts. Object storage keeps no database file: connect() builds the views.
+        """Local: (re)build gaoxin.duckdb from the live version: the tables loaded from
+        current/<table>.parquet, the marts over them. Object storage keeps no database
+        file: connect() builds views over the Parquet files.
 
-        The views name their files relative to the warehouse, so a copied or moved
-        warehouse reads its own tables; DuckDB resolves such a path against its
-        `file_search_path`, else the working directory (never against the database file),
-        so a client outside the warehouse sets file_search_path to it. The file is written
-        in the storage format of DuckDB STORAGE_VERSION, which duckdb-cli reads too."""
+        The file holds its tables, not views of paths: DuckDB resolves a view's relative
+        path against the working directory (never the database file) and an absolute one
+        follows the original, so only a self-contained file opens the same from any
+        directory (`duckdb warehouse/gaoxin.duckdb` as CONTRACT.md has it) and after a copy
+        or a move. It is written in the storage format of DuckDB STORAGE_VERSION, which
+        duckdb-cli reads too, and replaced in one rename."""
         if not self.is_local:
             return None
         root = Path(self.path()).absolute()
         db, tmp = root / "gaoxin.duckdb", root / ".gaoxin.duckdb.tmp"
         tmp.unlink(missing_ok=True)
-        with duckdb.connect(config={"file_search_path": str(root)}) as con:
+        with duckdb.connect() as con:
             con.execute(f"attach {_sql_text(str(tmp))} as gaoxin (storage_version '{STORAGE_VERSION}')")
             con.execute("use gaoxin")
-            self._create_views(con, _view_path, sql_models)
+            for name in TABLES:
+                con.execute(f"create table {name} as select * from read_parquet({_sql_text(str(root / _view_path(name)))})")
+            self._create_marts(con, sql_models)
         os.replace(tmp, db)
         return str(db)
 
@@ -208,8 +212,9 @@ class Warehouse:
             con.execute("set file_search_path = $root", {"root": str(db.parent)})
             con.execute(f"attach {_sql_text(str(db))} as gaoxin (read_only)")
             con.execute("use gaoxin")
-            # DuckDB checks a path as the view writes it (relative) before it resolves it
-            # against file_search_path (else the working directory): those are allowed by name
+            # its own Parquet files may be read too, by the names they have in the warehouse:
+            # DuckDB checks a relative path as written before it resolves it against
+            # file_search_path, so those names are allowed one by one
             readable_dirs, readable_files = [f"{db.parent}/"], [_view_path(name) for name in TABLES]
         else:
             version = self.current_version()
@@ -235,6 +240,10 @@ class Warehouse:
     def _create_views(con, table_url, sql_models) -> None:
         for name in TABLES:
             con.execute(f"create or replace view {name} as select * from read_parquet({_sql_text(table_url(name))})")
+        Warehouse._create_marts(con, sql_models)
+
+    @staticmethod
+    def _create_marts(con, sql_models) -> None:
         for name, sql, reads_reference in sql_models:
             # a model over the reference data is a table: the warehouse keeps the reference
             # it was built with, and a copy of it needs nothing outside it

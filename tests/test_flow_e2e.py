@@ -34,8 +34,7 @@ def landed(prefect_harness, tmp_path_factory):
 def con(landed):
     warehouse, _ = landed
     # the views name their files relative to the warehouse: a client elsewhere points DuckDB there
-    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True,
-                         config={"file_search_path": str(warehouse)})
+    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True)
     yield con
     con.close()
 

@@ -27,8 +27,7 @@ def marts(tmp_path_factory, prefect_harness):
     warehouse = tmp_path_factory.mktemp("warehouse")
     gaoxin_flow(raw=str(raw), warehouse=str(warehouse))
     first = {p.name: p.read_bytes() for p in (warehouse / "current").glob("*.parquet")}
-    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True,
-                         config={"file_search_path": str(warehouse)})   # views name files relative to it
+    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True)
     yield con, warehouse, first
     con.close()
 
