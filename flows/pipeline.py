@@ -35,7 +35,7 @@ from transforms.dedup import Candidate, DuplicateIndex
 from transforms.document import Document
 from transforms.extract import describe_articles, extract_document
 from transforms.periods import document_year
-from transforms.segment import assign_articles, repair_layout, split_passages
+from transforms.segment import assign_articles, page_lines, repair_layout, split_passages
 from transforms.strip_spam import classify_lines
 from transforms.to_simplified import detect_script, normalize_text, to_simplified
 
@@ -135,10 +135,14 @@ def convert(docs: list[Document]) -> list[Document]:
     return _accepted_only(docs, _to_simplified)
 
 
+def _classified_passages(d: Document) -> Document:
+    lines = page_lines(d.text, d.simplified)
+    return replace(d, passages=split_passages(lines, classify_lines([line.text for line in lines])))
+
+
 @page_stage("strip_spam")
 def strip_spam(docs: list[Document]) -> list[Document]:
-    return _accepted_only(docs, lambda d: replace(
-        d, passages=split_passages(d.text, d.simplified, classify_lines(d.simplified.split("\n")))))
+    return _accepted_only(docs, _classified_passages)
 
 
 @page_stage("segment")
