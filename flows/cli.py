@@ -13,6 +13,7 @@ from pathlib import Path
 import flows  # noqa: F401  (environment defaults before Prefect is imported)
 
 EXIT_OK, EXIT_FAILED, EXIT_EXPECTATIONS = 0, 1, 2
+QUERY_LIMIT = 1000            # rows gaoxin query prints unless --limit says otherwise
 WAREHOUSE_HELP = "directory, or fsspec URL such as s3://bucket/gaoxin (object storage)"
 
 
@@ -107,23 +108,64 @@ def cmd_run(args) -> int:
 
 
 def cmd_query(args) -> int:
+    import duckdb
+
     from flows import warehouse as wh
     try:
         con = wh.Warehouse(args.warehouse).connect()
-        df = con.execute(args.sql).df()
-    except Exception as e:
-        print(f"gaoxin: query failed: {e}", file=sys.stderr)
+    except FileNotFoundError as e:
+        print(f"gaoxin: {e}", file=sys.stderr)
         return EXIT_FAILED
-    if args.format == "csv":
+    except Exception as e:   # an unreadable database file, a store that refuses us, …
+        print(f"gaoxin: cannot open the warehouse {args.warehouse}: {_first_line(e)}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        wh.check_read_only(con, args.sql)
+        df, left_out = wh.fetch_bounded(con, args.sql, args.limit)
+    except wh.QueryRefused as e:
+        print(f"gaoxin: query refused: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except duckdb.PermissionException as e:
+        print(f"gaoxin: query refused: {_first_line(e)} (gaoxin query reads only the warehouse)", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as e:   # bad SQL, a missing column, a store that fails midway, …
+        print(f"gaoxin: query failed: {_first_line(e)}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        con.close()
+    try:
+        _print_frame(df, args.format)
+    except BrokenPipeError:   # the reader stopped early (`| head`): not a failure of the query
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # and the exit flush is quiet
+        return EXIT_OK
+    if left_out:
+        print(f"gaoxin: {len(df)} rows shown, {left_out} more left out (--limit N shows N, --limit 0 all)",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_frame(df, fmt: str) -> None:
+    if fmt == "csv":
         df.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
+    elif fmt == "json":
         print(df.to_json(orient="records", force_ascii=False, indent=1))
     else:
         import pandas as pd
-        with pd.option_context("display.max_rows", 500, "display.max_columns", 50,
-                               "display.width", 200, "display.unicode.east_asian_width", True):
+        with pd.option_context("display.max_columns", 50, "display.width", 200,
+                               "display.unicode.east_asian_width", True):
             print(df.to_string(index=False))
-    return EXIT_OK
+    sys.stdout.flush()   # a closed pipe shows here, not at exit
+
+
+def _first_line(error: Exception) -> str:
+    """DuckDB's message without the query excerpt it appends."""
+    return str(error).strip().splitlines()[0]
+
+
+def _row_limit(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of rows, 0 for no limit")
+    return int(text)
 
 
 def cmd_report(args) -> int:
@@ -202,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("sql")
     query.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--limit", type=_row_limit, default=QUERY_LIMIT, metavar="N",
+                       help=f"print at most N rows (default {QUERY_LIMIT}, 0: all); stderr says how many were left out")
     query.set_defaults(fn=cmd_query)
     report = sub.add_parser("report", help="data-quality report: Data Docs path + text summary")
     report.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)

@@ -5,7 +5,7 @@ Both hold versions/<seq>-<run_id>/<table>.parquet, one directory per landed vers
 (the newest two are kept), and data_docs/. What differs is the one atomic step:
 
 - local: `current` is a symlink to the live version, replaced with one os.replace;
-  gaoxin.duckdb holds views over current/*.parquet for any DuckDB client;
+  gaoxin.duckdb holds views over current/*.parquet (relative paths) for any DuckDB client;
 - object storage has no rename: a version is written in place, then the small object
   CURRENT naming it is written (one PUT, atomic on S3, GCS and Azure). A version that
   CURRENT does not name is never read. Queries open an in-memory DuckDB with the
@@ -177,44 +177,124 @@ class Warehouse:
 
     # ------------------------------------------------------------------ reading with SQL
 
-    def write_views(self, sql_models: list[tuple[str, str]] = ()) -> str | None:
-        """Local: (re)build gaoxin.duckdb, one view per table over current/*.parquet, then
-        the marts. Object storage keeps no database file: connect() builds the views."""
+    def write_views(self, sql_models=()) -> str | None:
+        """Local: (re)build gaoxin.duckdb, one view per table over current/<table>.parquet,
+        then the marts. Object storage keeps no database file: connect() builds the views.
+
+        The views name their files relative to the warehouse, so a copied or moved
+        warehouse reads its own tables; DuckDB resolves such a path against its
+        `file_search_path`, else the working directory (never against the database file),
+        so a client outside the warehouse sets file_search_path to it. The file is written
+        in the storage format of DuckDB STORAGE_VERSION, which duckdb-cli reads too."""
         if not self.is_local:
             return None
-        db, tmp = Path(self.path("gaoxin.duckdb")), Path(self.path(".gaoxin.duckdb.tmp"))
+        root = Path(self.path()).absolute()
+        db, tmp = root / "gaoxin.duckdb", root / ".gaoxin.duckdb.tmp"
         tmp.unlink(missing_ok=True)
-        with duckdb.connect(str(tmp)) as con:
-            # absolute and through the symlink, so the views follow every switch
-            current = Path(self.path("current")).absolute()
-            self._create_views(con, lambda name: (current / f"{name}.parquet").as_posix(), sql_models)
+        with duckdb.connect(config={"file_search_path": str(root)}) as con:
+            con.execute(f"attach {_sql_text(str(tmp))} as gaoxin (storage_version '{STORAGE_VERSION}')")
+            con.execute("use gaoxin")
+            self._create_views(con, _view_path, sql_models)
         os.replace(tmp, db)
         return str(db)
 
-    def connect(self, sql_models: list[tuple[str, str]] | None = None) -> duckdb.DuckDBPyConnection:
+    def connect(self, sql_models=None) -> duckdb.DuckDBPyConnection:
+        """A connection that reads the live version and can change nothing: the database
+        is attached read-only, and DuckDB itself refuses every file outside the warehouse
+        (so COPY TO elsewhere, ATTACH, INSTALL/LOAD, read_text('/etc/passwd') fail) and any
+        SET that would lift that. DuckDB still lets a COPY write inside the warehouse:
+        check_read_only() refuses every statement but a SELECT."""
+        con = duckdb.connect(config=QUERY_CONFIG)
+        con.execute("set enable_progress_bar = false")   # it would print into the query's output
         if self.is_local:
-            db = Path(self.path("gaoxin.duckdb"))
+            db = Path(self.path("gaoxin.duckdb")).absolute()
             if not db.exists():
+                con.close()
                 raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
-            return duckdb.connect(str(db), read_only=True)
-        version = self.current_version()
-        if version is None:
-            raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
-        if sql_models is None:
-            from flows.marts import mart_models
-            sql_models = mart_models()
-        con = duckdb.connect()
-        con.register_filesystem(self.fs)
-        self._create_views(con, lambda name: self.url("versions", version, f"{name}.parquet"), sql_models)
+            con.execute("set file_search_path = $root", {"root": str(db.parent)})
+            con.execute(f"attach {_sql_text(str(db))} as gaoxin (read_only)")
+            con.execute("use gaoxin")
+            # DuckDB checks a path as the view writes it (relative) before it resolves it
+            # against file_search_path (else the working directory): those are allowed by name
+            readable_dirs, readable_files = [f"{db.parent}/"], [_view_path(name) for name in TABLES]
+        else:
+            version = self.current_version()
+            if version is None:
+                con.close()
+                raise FileNotFoundError(f"no warehouse at {self}: run `gaoxin run` first")
+            if sql_models is None:
+                from flows.marts import mart_models
+                sql_models = mart_models()
+            con.register_filesystem(self.fs)
+            self._create_views(con, lambda name: self.url("versions", version, f"{name}.parquet"), sql_models)
+            # as given, and as the filesystem names what a glob finds (memory:///x for memory://x)
+            scheme = self.location.split("://", 1)[0]
+            readable_dirs = sorted({self.location.rstrip("/") + "/", f"{scheme}://{self.root.rstrip('/')}/"})
+            readable_files = []
+        con.execute("set allowed_directories = $dirs", {"dirs": readable_dirs})
+        con.execute("set allowed_paths = $files", {"files": readable_files})
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
         return con
 
     @staticmethod
     def _create_views(con, table_url, sql_models) -> None:
         for name in TABLES:
-            path = table_url(name).replace("'", "''")
-            con.execute(f"create or replace view {name} as select * from read_parquet('{path}')")
-        for name, sql in sql_models:
-            con.execute(f"create or replace view {name} as {sql}")
+            con.execute(f"create or replace view {name} as select * from read_parquet({_sql_text(table_url(name))})")
+        for name, sql, reads_reference in sql_models:
+            # a model over the reference data is a table: the warehouse keeps the reference
+            # it was built with, and a copy of it needs nothing outside it
+            kind = "table" if reads_reference else "view"
+            con.execute(f"create or replace {kind} {name} as {sql}")
+
+
+STORAGE_VERSION = "v1.5.0"   # gaoxin.duckdb's format, DuckDB 1.5's: duckdb-cli 1.5.6 (the newest
+                             # CLI on PyPI) cannot open a file in duckdb 2.0's own
+QUERY_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+VECTOR_SIZE = 2048           # rows in a DuckDB result chunk
+COUNTED_VECTORS = 64         # chunks fetched at a time when rows are only counted
+
+
+class QueryRefused(ValueError):
+    pass
+
+
+def _view_path(table: str) -> str:
+    return f"current/{table}.parquet"
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Only one SELECT (DESCRIBE, SHOW, SUMMARIZE, WITH, VALUES, FROM … are SELECTs too)."""
+    try:
+        kinds = [statement.type.name for statement in con.extract_statements(sql)]
+    except ValueError:   # a statement the Python client has no type for (UPDATE EXTENSIONS)
+        kinds = ["an unknown statement"]
+    if kinds != ["SELECT"]:
+        got = ", ".join(kinds) or "nothing"
+        raise QueryRefused(f"gaoxin query runs a single SELECT and changes nothing (got {got})")
+
+
+def fetch_bounded(con: duckdb.DuckDBPyConnection, sql: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """Run `sql`: its first `limit` rows (all of them when limit is 0) and the number of
+    rows left out, counted a chunk at a time as DuckDB streams them, never all held."""
+    con.execute(sql)
+    if not limit:
+        return con.fetch_df(), 0
+    vectors = -(-limit // VECTOR_SIZE)
+    head = con.fetch_df_chunk(vectors)
+    while 0 < len(head) < limit:
+        more = con.fetch_df_chunk(vectors)
+        if more.empty:
+            break
+        head = pd.concat([head, more], ignore_index=True)
+    left_out = max(len(head) - limit, 0)
+    while len(rest := con.fetch_df_chunk(COUNTED_VECTORS)):
+        left_out += len(rest)
+    return head.iloc[:limit], left_out
 
 
 class Landing:

@@ -62,9 +62,17 @@ def test_layout_break_in_000_is_joined():
     assert any("全省出口高新技术产品1409.2亿元" in p.text for p in passages)
 
 
-def test_number_cut_from_its_unit_in_002_is_marked_truncated():
-    cut = [p for p in clean(seed("002")) if p.text.endswith("成交额47.54")]
-    assert len(cut) == 1 and cut[0].truncated
+def test_number_cut_from_its_unit_in_002_takes_the_unit_printed_lines_later():
+    passages = clean(seed("002"))
+    cut = [p for p in passages if "成交额47.54" in p.text]
+    assert len(cut) == 1 and cut[0].text.endswith("成交额47.54亿元") and not cut[0].truncated
+    tail = [p for p in passages if p.text.startswith("亿元。全市已有")]
+    assert len(tail) == 1 and tail[0].continues == cut[0].seq and tail[0].seq - cut[0].seq > 1
+
+
+def test_a_short_line_finished_by_the_next_is_one_paragraph():
+    passages = clean(seed("002"))
+    assert any(p.text == "桐庐集聚财力将2.25亿元资金精准化扶持科技和创新高地。" for p in passages)
 
 
 def test_articles_of_000_are_separated_by_headline_and_lead():

@@ -33,7 +33,9 @@ def landed(prefect_harness, tmp_path_factory):
 @pytest.fixture()
 def con(landed):
     warehouse, _ = landed
-    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True)
+    # the views name their files relative to the warehouse: a client elsewhere points DuckDB there
+    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True,
+                         config={"file_search_path": str(warehouse)})
     yield con
     con.close()
 

@@ -27,7 +27,8 @@ def marts(tmp_path_factory, prefect_harness):
     warehouse = tmp_path_factory.mktemp("warehouse")
     gaoxin_flow(raw=str(raw), warehouse=str(warehouse))
     first = {p.name: p.read_bytes() for p in (warehouse / "current").glob("*.parquet")}
-    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True)
+    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True,
+                         config={"file_search_path": str(warehouse)})   # views name files relative to it
     yield con, warehouse, first
     con.close()
 
@@ -86,3 +87,46 @@ def test_rerun_is_byte_identical(marts, tmp_path):
     for name in first:
         if name != "runs.parquet":          # the run log records when it ran
             assert first[name] == second[name], name
+
+
+def test_several_values_of_one_key_on_one_page_are_ambiguous_not_a_conflict():
+    """fct_facts over a staging table made by hand: the model's own SQL, real DuckDB."""
+    from tests.conftest import ROOT
+    con = duckdb.connect()
+    con.execute("""create table stg_indicators as select * from (values
+        ('r1', 'a.txt', '杭州市', null, '企业数量', 'level', '2022', false, '家', 15.0, 'run', '2022-01-01'),
+        ('r2', 'a.txt', '杭州市', null, '企业数量', 'level', '2022', false, '家', 210.0, 'run', '2022-01-01'),
+        ('r3', 'a.txt', '杭州市', null, '地区生产总值', 'level', '2022', false, '元', 1e11, 'run', '2022-01-01'),
+        ('r4', 'b.txt', '杭州市', null, '地区生产总值', 'level', '2022', false, '元', 2e11, 'run', '2022-01-01'),
+        ('r5', 'b.txt', '杭州市', null, null, 'level', '2022', false, '元', 7e7, 'run', '2022-01-01'))
+        t(indicator_id, doc, region, entity, indicator, measure, period, target, unit_base, value_base, run_id, landed_at)""")
+    sql = (ROOT / "transforms" / "marts" / "fct_facts.sql").read_text("utf-8")
+    got = con.execute(f"select indicator, status, value, n_docs from ({sql}) order by indicator").fetchall()
+    assert got == [("企业数量", "ambiguous", None, 1), ("地区生产总值", "conflict", None, 2)]   # no fact for a null name
+
+
+def test_models_run_after_the_models_they_select_from():
+    from flows.marts import dependency_order, mart_models
+    names = [m.name for m in mart_models()]
+    assert names.index("dim_region") < names.index("stg_indicators") < names.index("fct_facts")
+    assert names.index("fct_facts") < names.index("fct_timeseries") and names.index("fct_facts") < names.index("fct_region_rollup")
+    with pytest.raises(ValueError, match="cycle"):
+        dependency_order({"a": "select * from b", "b": "select * from a"})
+
+
+def test_schema_tests_of_the_marts_pass_on_a_landed_warehouse(marts):
+    from flows.marts import mart_tests
+    con, _, _ = marts
+    tests = mart_tests()
+    assert len(tests) >= 12
+    failing = {name: con.execute(sql).fetchall() for name, sql, warn in tests if not warn}
+    assert {name: rows for name, rows in failing.items() if rows} == {}
+
+
+def test_a_schema_test_fails_on_a_broken_key(marts):
+    """The key test is real: a staging table with a duplicated id breaks it."""
+    from flows.marts import mart_tests
+    con = duckdb.connect()
+    con.execute("create table stg_indicators as select * from (values ('i1'), ('i1')) t(indicator_id)")
+    sql = next(sql for name, sql, _ in mart_tests() if name == "stg_indicators.indicator_id: unique")
+    assert con.execute(sql).fetchall() == [("i1", 2)]

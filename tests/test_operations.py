@@ -68,7 +68,8 @@ def parquet_bytes(warehouse: Path) -> dict[str, bytes]:
 
 
 def view_counts(warehouse: Path) -> dict[str, int]:
-    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True)
+    con = duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True,
+                         config={"file_search_path": str(warehouse)})   # views name files relative to it
     try:
         return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ALL_TABLES}
     finally:
@@ -163,7 +164,8 @@ def test_changed_page_alone_is_reprocessed_and_leaves_no_stale_rows(incremental)
     mine = figures[figures["doc_id"] == new]
     assert (mine["value"] == 4321).any(), "the new paragraph's figure was not extracted"
     # the views follow the live version (that of the last run of the fixture)
-    con = duckdb.connect(str(incremental["warehouse"] / "gaoxin.duckdb"), read_only=True)
+    con = duckdb.connect(str(incremental["warehouse"] / "gaoxin.duckdb"), read_only=True,
+                         config={"file_search_path": str(incremental["warehouse"])})
     try:
         for name in TABLES:
             assert con.execute(f"select count(*) from {name} where doc_id = ?", [old]).fetchone()[0] == 0
@@ -297,12 +299,13 @@ def test_a_byte_identical_copy_is_a_duplicate_and_no_id_collides(prefect_harness
             assert first in row["reason"]
         passages, indicators = table(warehouse, "passages"), table(warehouse, "indicators")
         quarantine = table(warehouse, "quarantine")
-        assert passages["passage_id"].is_unique and indicators["indicator_id"].is_unique
+        figures = pd.concat([indicators, quarantine.drop(columns=["failed_expectations"])])
+        assert passages["passage_id"].is_unique and figures["indicator_id"].is_unique
+        assert not quarantine["failed_expectations"].str.contains("indicator_id_unique").any()
         # the page is segmented and extracted once: its passages are those of one copy
         assert (passages["doc_id"] == doc_id).sum() == len(clean_page(seed("002")))
-        mine = indicators[indicators["doc_id"] == doc_id]
-        assert len(mine) > 0 and set(mine["doc"]) == {first}
-        assert not (quarantine["doc_id"] == doc_id).any()
+        mine = figures[figures["doc_id"] == doc_id]
+        assert (mine["doc"] == first).all() and (indicators["doc_id"] == doc_id).sum() > 0
 
     rc, out, _ = cli_run(capsys, "--raw", raw, "--warehouse", warehouse)
     assert rc == 0 and "duplicate 1," in out

@@ -58,6 +58,10 @@ __all__ = [
     "IndicatorDef",
     "load_indicators",
     "match_indicator",
+    "indicator_hits",
+    "cue_words",
+    "cue_pattern",
+    "indicator_names",
     "normalize_text",
 ]
 
@@ -297,12 +301,14 @@ class Gazetteer:
 
     # -- matching ----------------------------------------------------------------
 
-    def find(self, text: str, context: Iterable[str] = ()) -> list[RegionMention]:
+    def find(self, text: str, context: Iterable[str] = (), inside_names: bool = False) -> list[RegionMention]:
         """All region mentions in ``text``: leftmost-longest, non-overlapping, by start.
 
         ``context``: canonical names of regions the text is known to be about (the page's
         city, say).  With the regions the text names before it, they settle which reading
         of an ambiguous name (南山区) a mention is; see the module docstring.
+        ``inside_names``: ``text`` is an organisation's name, and the places it contains
+        (杭州 in 中信银行杭州分行) are wanted: no mention gives way to a suffix after it.
         """
         best = self._candidates(text)
         known = (self.get(name) for name in ([context] if isinstance(context, str) else context))
@@ -315,7 +321,7 @@ class Gazetteer:
                 continue
             length, names = best[start]
             if names is not None:
-                if _org_follows(text, start + length):
+                if not inside_names and _org_follows(text, start + length):
                     # An organisation name: drop every region reading starting here.
                     continue
                 if _runs_into_qu_word(text, start + length):
@@ -516,7 +522,7 @@ _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』《》")
 _SPACE = re.compile(r"\s+")
 
 
-def _indicator_key(phrase: str) -> str:
+def indicator_key(phrase: str) -> str:
     """Matching form of an indicator phrase: half-width, no quotes/spaces, ASCII upper-case."""
     s = normalize_text(phrase).translate(_QUOTES)
     s = _SPACE.sub("", s)
@@ -529,7 +535,7 @@ def _indicator_automaton() -> ahocorasick.Automaton:
     forms: dict[str, str] = {}
     for ind in table.values():
         for form in (ind.name, *ind.synonyms):
-            key = _indicator_key(form)
+            key = indicator_key(form)
             if not key:
                 continue
             prev = forms.get(key)
@@ -543,11 +549,89 @@ def _indicator_automaton() -> ahocorasick.Automaton:
     return auto
 
 
+@dataclass(frozen=True)
+class IndicatorName:
+    """A canonical indicator name: a dictionary indicator, a qualifier that changes what is
+    counted (国家级, 新增), and a measure suffix (增速, 占比, 排名)."""
+    name: str
+    base: str
+    qualifier: str
+    measure: str
+
+
+@dataclass(frozen=True)
+class IndicatorForms:
+    """reference/indicator_forms.csv: qualifiers of a flow (新增), of a tier (国家级), and
+    measure suffixes (增速: growth). A name is [flow][tier]indicator[suffix]."""
+    flows: tuple[str, ...]
+    tiers: tuple[str, ...]
+    suffixes: tuple[tuple[str, str], ...]
+
+    def qualifiers(self) -> list[str]:
+        return [f + t for f in ("", *self.flows) for t in ("", *self.tiers) if f + t]
+
+
+def _parse_forms(text: str) -> IndicatorForms:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    kinds = {r["kind"] for r in rows} - {"flow", "tier", "suffix"}
+    if kinds:
+        raise ValueError(f"indicator_forms.csv: unknown kind(s) {sorted(kinds)}")
+    suffixes = tuple((r["form"], r["measure"]) for r in rows if r["kind"] == "suffix")
+    for form, measure in suffixes:
+        if measure not in INDICATOR_MEASURES:
+            raise ValueError(f"indicator_forms.csv: {form}: unknown measure {measure!r}")
+    return IndicatorForms(tuple(r["form"] for r in rows if r["kind"] == "flow"),
+                          tuple(r["form"] for r in rows if r["kind"] == "tier"), suffixes)
+
+
+@functools.cache
+def indicator_forms() -> IndicatorForms:
+    return _parse_forms(_read_reference("indicator_forms.csv"))
+
+
+@functools.cache
+def indicator_names() -> dict[str, IndicatorName]:
+    """Every canonical name the dictionary gives (dim_indicator lists the same): each
+    indicator, each qualified one, and each level one with each measure suffix."""
+    forms = indicator_forms()
+    qualifiers, suffixes = forms.qualifiers(), forms.suffixes
+    out: dict[str, IndicatorName] = {}
+    for ind in _indicator_table().values():
+        for qualifier in ("", *qualifiers):
+            name = qualifier + ind.name
+            out.setdefault(name, IndicatorName(name, ind.name, qualifier, ind.measure))
+            if ind.measure == "level":
+                for suffix, measure in suffixes:
+                    out.setdefault(name + suffix, IndicatorName(name + suffix, ind.name, qualifier, measure))
+    return out
+
+
+@functools.cache
+def cue_words() -> dict[str, tuple[str, ...]]:
+    """reference/cues.csv: the extractor's cue vocabulary (growth words, plan verbs, name
+    heads …), each group in the order written (regex alternations try them in that order)."""
+    rows = csv.DictReader(io.StringIO(_read_reference("cues.csv")))
+    return {row["cue"]: tuple(w for w in row["words"].split("|") if w) for row in rows}
+
+
+def cue_pattern(cue: str) -> str:
+    """A cue group as a regex alternation, in the order written."""
+    return "|".join(map(re.escape, cue_words()[cue]))
+
+
+def indicator_hits(phrase: str) -> list[tuple[int, int, IndicatorDef]]:
+    """Every dictionary name or synonym in ``phrase`` as (start, end, indicator), in the
+    matching form's offsets (quotes and spaces taken out: see indicator_key)."""
+    table = _indicator_table()
+    return [(end_idx - length + 1, end_idx + 1, table[name])
+            for end_idx, (length, name) in _indicator_automaton().iter(indicator_key(phrase))]
+
+
 def match_indicator(phrase: str) -> IndicatorDef | None:
     """The indicator whose longest name/synonym occurs in ``phrase`` (leftmost on ties)."""
     if not phrase:
         return None
-    key = _indicator_key(phrase)
+    key = indicator_key(phrase)
     best: tuple[int, int, str] | None = None  # (-length, start, name)
     for end_idx, (length, name) in _indicator_automaton().iter(key):
         cand = (-length, end_idx - length + 1, name)

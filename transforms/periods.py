@@ -19,13 +19,15 @@ FOUNDED = re.compile(r"(?:建于|成立于|创建于|设立于|始建于)(\d{4})
 ANNIVERSARY = re.compile(r"成立(\d{1,3})周年")
 YEAR = re.compile(r"(?<![\d~—\-至])((?:19|20)\d{2})年(?!代|届|亚运)")
 COMPARED_TO = re.compile(r"(比|较|相比|相较|(?<!参)与)$")
+# 成立于2019年: when something began, not the period of the figures after it.
+FOUNDING = re.compile(r"(成立于|建于|始建于|设立于|创建于|组建于|始于|诞生于)$")
 NOT_OUTCOME_YEAR = re.compile(r"(到|至|力争|目标|规划|计划|展望)$")
 
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
 _YR = r"(?:((?:19|20)\d{2})年|(今年|本年|去年|上年|前年|明年))?"
 # Every clue starts with one of these characters: checking it first lets the scan skip
 # most positions without trying each alternative.
-CLUE_START = "(?=[0-9一二两三四五六七八九十今本去上下前明半第截到至自以年全每目])"
+CLUE_START = "(?=[0-9一二两三四五六七八九十今本去上下前明半第截到至自以年全每目现近])"
 CLUE = re.compile(
     CLUE_START + "(?:" + "|".join([
         r"(?P<plan>十三五|十四五|十五五)",
@@ -35,7 +37,7 @@ CLUE = re.compile(
         r"(?P<halfyear>((?:19|20)\d{2})年半年度)",
         rf"(?P<q3>{_YR}前三季度)",
         rf"(?P<quarter>{_YR}(?:第)?([一二三四1-4])季度)",
-        rf"(?P<months>{_YR}{_M}\s*(?:月份?)?\s*[至~～\-—到]\s*{_M}月)",
+        rf"(?P<months>{_YR}{_M}\s*(?:月份?)?(?:\d{{1,2}}日)?\s*[至~～\-—到]\s*{_M}月)",
         rf"(?P<firstmonths>{_YR}前{_M}个?月)",
         rf"(?P<asof>截[至止](?:到)?{_YR}(?:{_M}月(?:份)?(?:底|末)?|年底|年末|底|末))",
         r"(?P<deadline>(?:到|至)((?:19|20)\d{2})年(底|末)?)",
@@ -44,9 +46,9 @@ CLUE = re.compile(
         r"(?P<yearend>(?:今年|本年|去年|上年|前年)?(?:年底|年末)|(?:今年|本年|去年|上年|前年)(?:底|末))",
         r"(?P<rel>(?<![比较同])(今年|本年|去年|上年|前年|明年)(?:以来)?)",
         r"(?P<fullyear>全年|截[至止]目前)",
-        # 目前 in the middle of a text is now (增至目前的178家, 目前形成…格局); a passage
-        # opening with 目前 speaks of the period before it (the extractor carries that)
-        r"(?P<present>(?<=.)目前)",
+        # 目前, 现有, 现在 are now: the page's year, whatever an earlier sentence said
+        r"(?P<present>目前|现有|现在)",
+        r"(?P<lastyears>近(\d|[一二两三四五六七八九十])年(?!来))",
         r"(?P<recurring>每年|年均|每一年)",
     ]) + ")"
 )
@@ -103,11 +105,13 @@ def find_clues(text: str, base_year: int | None, current_year: int | None = None
     clues = []
     current = current_year if current_year is not None else base_year
     for m in CLUE.finditer(text):
-        if COMPARED_TO.search(text, max(0, m.start() - 2), m.start()):
+        if COMPARED_TO.search(text, max(0, m.start() - 2), m.start()) or FOUNDING.search(text, max(0, m.start() - 3), m.start()):
             continue   # 较上半年加快, 比去年底增加, 与2020年相比: a baseline, not the period
         clue = _resolve(m.lastgroup, m, base_year, current)
         if clue is not None:
-            clue = replace(clue, kind=m.lastgroup)
+            # 力争2027年…, 目标2025年…: the year of a target, not of an outcome
+            future = clue.future or (m.lastgroup == "year" and bool(NOT_OUTCOME_YEAR.search(text, max(0, m.start() - 4), m.start())))
+            clue = replace(clue, kind=m.lastgroup, future=future)
             clues.append(clue)
             if clue.year is not None and not clue.future:
                 current = clue.year
@@ -125,6 +129,9 @@ def _resolve(kind: str, m: re.Match, base: int | None, current: int | None) -> C
         return Clue(s, e, f"{a}..{b}", None, future=base is not None and b > base)
     if kind == "recurring":
         return Clue(s, e, None, None)
+    if kind == "lastyears":   # 近3年: the three years before the page's year
+        n = _month(m.group(0)[1:-1])
+        return Clue(s, e, f"{base - n}..{base - 1}", None) if base is not None else None
     if kind == "present":
         return Clue(s, e, str(base), base) if base else None
     if kind == "since":
@@ -151,7 +158,8 @@ def _resolve(kind: str, m: re.Match, base: int | None, current: int | None) -> C
         q = _month(re.search(r"([一二三四1-4])季度", text).group(1))
         return Clue(s, e, f"{year}-{3 * q - 2:02d}..{3 * q:02d}", year)
     if kind == "months":
-        a, b = (_month(x) for x in re.findall(_M, text.split("年")[-1])[:2])
+        # the months, not the day of 3月1日至12月31日
+        a, b = (_month(x) for x in re.findall(_M + r"(?=\s*(?:月|[至~～\-—到]))", text.split("年")[-1])[:2])
         return Clue(s, e, f"{year}-{a:02d}..{b:02d}", year) if 1 <= a < b <= 12 else None
     if kind == "firstmonths":
         last = _month(re.search(_M + "个?月", text.split("前")[-1]).group(1))
@@ -159,9 +167,7 @@ def _resolve(kind: str, m: re.Match, base: int | None, current: int | None) -> C
     if kind == "asof":
         mm = re.search(_M + "月", text)
         month = 12 if mm is None else _month(mm.group(1))
-        if month == 6:
-            return Clue(s, e, f"{year}H1", year)   # as of end of June = the first half
-        return Clue(s, e, f"{year}-{month:02d}", year)
+        return Clue(s, e, f"{year}-{month:02d}", year)   # 截至6月末 is a stock at June's end, not H1
     if kind == "deadline":
         return Clue(s, e, f"{year}-12" if text.endswith(("底", "末")) else str(year), year, future=True)
     if kind == "month":

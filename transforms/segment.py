@@ -43,6 +43,19 @@ MAX_LINE_CHARS = 2000
 # else after a clause break, else at MAX_LINE_CHARS. Normalized text: ！？；，are ASCII.
 SENTENCE_END = re.compile(r"[。!?…]+[”’」』)]*")
 CLAUSE_END = re.compile(r"[;,、：:]")
+# A line opening with a word that cannot start a sentence finishes the line above it, even
+# one short enough to look like a heading (…扶持科技 / 和创新高地。).
+CONTINUATION_START = re.compile(r"^[和与及并而等的了、，,]")
+# A unit and the end of its sentence alone at the head of a line (亿元。全市已有…): the
+# tail of a number that a layout break left several lines earlier.
+ORPHAN_UNIT = re.compile(r"^[亿万千百]?[元%家件人项个户名位所场次条平亩岁][^\d。，,；;]{0,3}?(?=[。；;，,])")
+# A column of print (a newspaper page) wraps a paragraph over lines with no blank line
+# between them; these never start a wrapped line's continuation: list items, bullets,
+# navigation. Nor does a line hold a continuation when it is navigation itself.
+NOT_A_CONTINUATION = re.compile(r"^([·•◆●■▲★\-—*#>|]|\d+[.、]\s|[(（]?\d{1,2}[)）])")
+NAVIGATION = re.compile(r"\s[>|｜]\s|^\S{1,8}\s*[>|｜]")
+CLAUSE_MARK = re.compile(r"[，,、；;]")
+ORPHAN_LOOKAHEAD = 12   # lines after the cut number where its unit may have landed
 
 
 @dataclass(frozen=True, slots=True)   # one per line of every page: no per-object dict
@@ -60,6 +73,7 @@ class Passage:
     mojibake: bool = False
     dup_of: int | None = None    # seq of the kept passage (same document) …
     dup_of_id: str | None = None  # … or passage_id of a passage landed earlier
+    continues: int | None = None  # seq of the passage whose paragraph this line goes on with
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,19 +164,64 @@ def repair_layout(passages: list[Passage]) -> list[Passage]:
     plainly continues it; otherwise mark it truncated so that extraction does not read
     a number without its unit. A join stops at MAX_LINE_CHARS, like a long line."""
     out: list[Passage] = []
+    last_line: Passage | None = None   # the page line the passage before ends with
     for p in passages:
         prev = out[-1] if out else None
-        if (prev is not None and not prev.removed and not p.removed and prev.truncated
-                and len(prev.text) + len(p.text) <= MAX_LINE_CHARS
-                and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)
-                and (not prev.text[-1].isdigit() or UNIT_START.match(p.text))):
+        heading_cut = (prev is not None and _is_heading_like(prev.text) and _unterminated(prev.text)
+                       and CONTINUATION_START.match(p.text) is not None)
+        if prev is not None and len(prev.text) + len(p.text) <= MAX_LINE_CHARS and (
+                (not prev.removed and not p.removed and (prev.truncated or heading_cut)
+                 and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)
+                 and (not prev.text[-1].isdigit() or UNIT_START.match(p.text)))
+                or _wrapped(prev, last_line, p)):
             out[-1] = replace(prev, char_end=p.char_end, text=prev.text + p.text,
                               original=prev.original + p.original,
                               truncated=_unterminated(p.text), mojibake=prev.mojibake or p.mojibake)
+            last_line = p
             continue
-        truncated = (not p.removed and len(p.text) >= CONTINUATION_MIN
-                     and not _is_heading_like(p.text) and _unterminated(p.text))
+        last_line = p
+        # a line ending in a number has lost its unit, however short (…营业收入12.3)
+        cut_number = p.text[-1].isdigit() and bool(re.search(r"[\u4e00-\u9fff]{4}", p.text))
+        truncated = (not p.removed and _unterminated(p.text)
+                     and (cut_number or (len(p.text) >= CONTINUATION_MIN and not _is_heading_like(p.text))))
         out.append(replace(p, seq=len(out), truncated=truncated))
+    return _rejoin_orphan_units(out)
+
+
+def _wrapped(prev: Passage, last_line: Passage, line: Passage) -> bool:
+    """A column's paragraph wrapped onto the next line: the line before ends mid-sentence
+    and no blank line parts them (its span is the line and one newline). Not two heading
+    lines (上半年我市科技创新 / 主要指标稳中有进), not a subhead, not a list or navigation."""
+    if prev.removed or line.removed or not _unterminated(prev.text):
+        return False
+    if last_line.char_end - last_line.char_start != len(last_line.original) + 1:
+        return False   # a blank line (or spaces we cannot account for) ends the paragraph
+    mid_sentence = prev.text[-1] in "，,、；;"   # …52件， / 其中已授权29件: the sentence goes on
+    if (SENTENCE_OPENER.match(line.text) and not mid_sentence) or LEAD.match(line.text) or BYLINE.match(line.text) \
+            or NOT_A_CONTINUATION.match(line.text) or NAVIGATION.search(prev.text) or NAVIGATION.search(line.text):
+        return False
+    if _is_heading_like(prev.text) and not LEAD.match(prev.text):
+        if re.search(r"[:：]", prev.text) or not (CLAUSE_MARK.search(prev.text) or CLAUSE_MARK.search(line.text)
+                                                   or CONTINUATION_START.match(line.text) or line.text[:1] in "末底"):
+            return False
+    return True
+
+
+def _rejoin_orphan_units(passages: list[Passage]) -> list[Passage]:
+    """成交额47.54 … (lines later) 亿元。全市已有…: the cut number takes its unit (the line
+    keeps its place and its own text), and the later line is marked as going on with the
+    cut paragraph, whose date and place it speaks of."""
+    out = list(passages)
+    for i, cut in enumerate(out):
+        if cut.removed or not cut.truncated or not cut.text[-1].isdigit():
+            continue
+        for j in range(i + 2, min(i + 1 + ORPHAN_LOOKAHEAD, len(out))):
+            tail = out[j]
+            unit = ORPHAN_UNIT.match(tail.text) if not tail.removed and tail.continues is None else None
+            if unit:
+                out[i] = replace(cut, text=cut.text + unit.group(0), truncated=False)
+                out[j] = replace(tail, continues=cut.seq)
+                break
     return out
 
 
@@ -174,8 +233,9 @@ def assign_articles(passages: list[Passage]) -> list[Passage]:
     two or more heading lines (kicker + title), or at a markdown heading of level 1-3.
     """
     kept = [i for i, p in enumerate(passages) if not p.removed]
+    continued = {p.continues for p in passages if p.continues is not None}   # a paragraph, however short
     heading = {i: _is_heading_like(passages[i].text) and not LEAD.match(passages[i].text)
-               and not BYLINE.match(passages[i].text) for i in kept}
+               and not BYLINE.match(passages[i].text) and passages[i].seq not in continued for i in kept}
     starts: set[int] = set()
     k = 0
     while k < len(kept):

@@ -36,7 +36,7 @@ ARTICLES = pa.schema([
 INDICATORS = pa.schema([
     ("indicator_id", pa.string()), ("doc_id", pa.string()), ("doc", pa.string()),
     ("article_id", pa.int64()), ("passage_id", pa.string()), ("region", pa.string()),
-    ("region_level", pa.string()), ("indicator", pa.string()), ("value", pa.float64()), ("value_text", pa.string()),
+    ("region_level", pa.string()), ("entity", pa.string()), ("indicator", pa.string()), ("value", pa.float64()), ("value_text", pa.string()),
     ("unit", pa.string()), ("value_base", pa.float64()), ("unit_base", pa.string()),
     ("measure", pa.string()), ("qualifier", pa.string()), ("target", pa.bool_()),
     ("period", pa.string()), ("evidence", pa.string()), ("char_start", pa.int64()),
@@ -118,7 +118,7 @@ def indicator_id(doc_id: str, seq: int, start: int, indicator: str, measure: str
 def indicators_frame(docs: list[Document], run_id: str) -> pd.DataFrame:
     return tuples_frame([
         (indicator_id(d.doc_id, r.passage_seq, r.char_start, r.indicator, r.measure), d.doc_id, d.doc,
-         r.article_id, passage_id(d.doc_id, r.passage_seq), r.region, r.region_level, r.indicator,
+         r.article_id, passage_id(d.doc_id, r.passage_seq), r.region, r.region_level, r.entity, r.indicator,
          r.value, r.value_text, r.unit, r.value_base, r.unit_base, r.measure, r.qualifier, r.target,
          r.period, r.evidence, r.char_start, r.char_end, run_id)
         for d in docs for r in d.indicators], INDICATORS)
