@@ -1,6 +1,6 @@
 """`make bench`: throughput, memory and scaling of the gaoxin flow on a synthetic corpus.
 
-    python -m flows.bench [--sizes 10,100] [--out docs/benchmark.md] [--profile DIR]
+    python -m flows.bench [--sizes 10,100] [--one-line 2,20] [--no-cli] [--out docs/benchmark.md] [--profile DIR]
 
 The corpus is deterministic (one seeded random.Random) and built from the five seed
 pages in raw/:
@@ -16,7 +16,15 @@ pages in raw/:
 Each size runs in its own child process (so that ru_maxrss is the peak of that size
 alone) which runs the flow in-process on Prefect's ephemeral API: first on an empty
 raw dir (cold: server start, GX import = the fixed start-up cost), again on an empty
-raw dir (warm: the per-run fixed cost), then on the corpus into a fresh warehouse.
+raw dir (warm: the per-run fixed cost), then on the corpus into a fresh warehouse, and
+once more on the same corpus (nothing changed: what a scheduled run costs most days).
+
+Two more measurements:
+- pages of one line (2 MB and 20 MB, the same paragraphs run together without a line
+  break), each in its own child process like a corpus size: extraction must stay linear
+  in the length of a line;
+- `gaoxin run` on the five seed pages as a user runs it (one process per run, start-up
+  included): a first run into a new warehouse, then a run on the unchanged pages.
 """
 from __future__ import annotations
 
@@ -54,6 +62,8 @@ TARGET_OPENCC_RATIO = 0.5
 TARGET_SCALING = 12.0
 TARGET_PEAK_MB = 1536
 TARGET_DEDUP_RATIO = 15.0     # 10x the passages; quadratic would be ~100x
+TARGET_ONE_LINE_RATIO = 15.0  # a line 10x as long; quadratic would be ~100x
+TARGET_UNCHANGED_S = 10.0     # a run on unchanged pages, after start-up
 
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?![\d.]|[年月日号时])")  # dates stay valid
@@ -152,6 +162,22 @@ class CorpusBuilder:
         return [self.paragraph() for _ in range(n)]
 
 
+def build_one_line_page(out_dir: Path, size_mb: float, raw_dir: Path = RAW, seed: int = SEED) -> dict:
+    """One page of size_mb (10^6 bytes) without a line break: the corpus builder's
+    paragraphs run together. Same input, same page."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    builder = CorpusBuilder(raw_dir, seed)
+    paragraphs, size = [], 0
+    while size < size_mb * MB:
+        paragraphs.append(builder.paragraph())
+        size += len(paragraphs[-1].encode())
+    text = "".join(paragraphs)
+    data = text.encode()
+    (out_dir / "one_line.txt").write_bytes(data)
+    return {**builder.stats, "pages": 1, "bytes": len(data), "chars": len(text),
+            "sha256": hashlib.sha256(data).hexdigest()[:16]}
+
+
 def build_corpus(out_dir: Path, size_mb: float, raw_dir: Path = RAW, seed: int = SEED) -> dict:
     """Write pages into out_dir until size_mb (10^6 bytes) is reached. Same input, same corpus."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -228,20 +254,29 @@ def _worker(corpus: str, work: str, result: str, profile: str | None) -> None:
         profiler.disable()
         profiler.dump_stats(profile)
     wall_s = time.perf_counter() - t0
+    peak_rss = _maxrss_mb()
+    t0 = time.perf_counter()
+    again = gaoxin_flow(raw=corpus, warehouse=str(work_dir / "wh"))
+    unchanged_s = time.perf_counter() - t0
     Path(result).write_text(json.dumps({
         "import_s": import_s, "cold_s": cold_s, "warm_s": warm_s, "wall_s": wall_s,
-        "rss_before_mb": rss_before, "peak_rss_mb": _maxrss_mb(),
+        "rss_before_mb": rss_before, "peak_rss_mb": peak_rss,
         "timings": summary["timings"], "counts": summary["counts"],
         "validation_success": summary["validation"]["success"],
+        "unchanged_s": unchanged_s, "unchanged_timings": again["timings"],
+        "unchanged_pages": again["counts"]["documents_unchanged"],
     }))
 
 
-def run_size(size_mb: float, profile_dir: Path | None = None, log=print) -> dict:
+def run_size(size_mb: float, profile_dir: Path | None = None, log=print, build=build_corpus,
+             label: str = "") -> dict:
+    """The flow on a corpus of size_mb that `build` writes (build_corpus, build_one_line_page)."""
+    label = label or f"{size_mb:g} MB"
     with tempfile.TemporaryDirectory(prefix=f"gaoxin-bench-{size_mb:g}mb-") as tmp:
         tmp = Path(tmp)
         t0 = time.perf_counter()
-        corpus = build_corpus(tmp / "raw", size_mb)
-        log(f"[{size_mb:g} MB] corpus: {corpus['pages']} pages, {corpus['bytes'] / MB:.1f} MB "
+        corpus = build(tmp / "raw", size_mb)
+        log(f"[{label}] corpus: {corpus['pages']} pages, {corpus['bytes'] / MB:.1f} MB "
             f"in {time.perf_counter() - t0:.1f}s; running the flow …")
         work = tmp / "work"
         work.mkdir()
@@ -250,7 +285,7 @@ def run_size(size_mb: float, profile_dir: Path | None = None, log=print) -> dict
                "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
                "PREFECT_LOGGING_LEVEL": "WARNING"}
         env.pop("PREFECT_API_URL", None)          # the ephemeral API, as `gaoxin run` uses it
-        profile = str(profile_dir / f"flow-{size_mb:g}mb.prof") if profile_dir else None
+        profile = str(profile_dir / f"flow-{label.replace(' ', '-')}.prof") if profile_dir else None
         cmd = [sys.executable, "-m", "flows.bench", "--worker", str(tmp / "raw"), str(work),
                str(tmp / "result.json")] + (["--profile-file", profile] if profile else [])
         with open(tmp / "worker.log", "w") as logf:
@@ -263,9 +298,37 @@ def run_size(size_mb: float, profile_dir: Path | None = None, log=print) -> dict
         result["opencc"] = opencc_baseline(tmp / "raw")
         result["corpus"] = corpus
         result["size_mb"] = size_mb
+        result["label"] = label
         if profile:
             result["profile"] = profile
         return result
+
+
+SUMMARY_TIME = re.compile(r"(\w+) ([\d.]+)s")
+
+
+def bench_cli_seeds(raw_dir: Path = RAW) -> dict:
+    """`gaoxin run` on the seed pages as a user runs it, one process per run (start-up
+    included): into a new warehouse, again with no page changed, and with a --raw that
+    does not exist (refused before Prefect starts). Wall time and the summary's stages."""
+    with tempfile.TemporaryDirectory(prefix="gaoxin-bench-cli-") as tmp:
+        tmp = Path(tmp)
+        env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect-home"),
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        out = {}
+        for name, raw in (("first", raw_dir), ("unchanged", raw_dir), ("wrong_raw", tmp / "no-such-dir")):
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--raw", str(raw),
+                                   "--warehouse", str(tmp / "warehouse")],
+                                  cwd=ROOT, env=env, capture_output=True, text=True)
+            wall = time.perf_counter() - t0
+            if proc.returncode != (1 if name == "wrong_raw" else 0):
+                raise RuntimeError(f"gaoxin run ({name}) exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+            time_line = next((line for line in proc.stdout.splitlines() if line.strip().startswith("time")), "")
+            out[name] = {"wall_s": wall, "stages_s": sum(float(x) for _, x in SUMMARY_TIME.findall(time_line)),
+                         "stderr_lines": len(proc.stderr.strip().splitlines())}
+        return out
 
 
 # --------------------------------------------------------------------------- report
@@ -294,6 +357,14 @@ def derived(r: dict) -> dict:
     }
 
 
+WHOLE_TABLE_STAGES = ("ingest", "land", "validate")
+
+
+def _page_stages_s(r: dict) -> float:
+    """Seconds of the page-wise stages (decode .. extract) of a run."""
+    return sum(s for name, s in r["timings"].items() if name not in WHOLE_TABLE_STAGES)
+
+
 def _mark(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -310,7 +381,8 @@ def _code_version() -> str:
     return (head or "unknown") + (" with uncommitted changes" if dirty else "")
 
 
-def render(results: list[dict], dedup: list[dict], profiles: dict[str, str] | None = None) -> str:
+def render(results: list[dict], dedup: list[dict], profiles: dict[str, str] | None = None,
+           one_line: list[dict] = (), cli: dict | None = None) -> str:
     cpu = ""
     try:
         cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
@@ -328,7 +400,7 @@ def render(results: list[dict], dedup: list[dict], profiles: dict[str, str] | No
         "(OpenCC s2t), 20-50 KB pages. MB = 10^6 bytes of UTF-8 input.", "",
         "Each size runs in its own process, the flow in-process on Prefect's ephemeral API, into its own "
         "temporary warehouse. *Start-up* = import of the flow module + a first flow run on an empty raw "
-        "dir (ephemeral server start, GX import). *Fixed per run* = a second run on an empty raw dir. "
+        "dir (ephemeral server start, GX import). *Fixed per run* = a second run on an empty raw dir. *Flow run again* = the corpus once more into the same warehouse, no page changed (the tables are carried over, not validated again). "
         "*Work* = corpus run minus the fixed per-run cost (the sum of stage times when the corpus is so "
         "small that the fixed cost dominates); the OpenCC ratio and the scaling use it. "
         "Stage times are the flow's own `summary[\"timings\"]`: a page-wise stage's time is the sum of its "
@@ -352,6 +424,8 @@ def render(results: list[dict], dedup: list[dict], profiles: dict[str, str] | No
     row("start-up (import + cold empty run)", [f"{r['import_s'] + r['cold_s']:.1f} s" for r in results])
     row("fixed per run (warm empty run)", [f"{r['warm_s']:.1f} s" for r in results])
     row("flow run on the corpus", [f"{r['wall_s']:.1f} s" for r in results])
+    row("**flow run again, no page changed** (stages)",
+        [f"**{r['unchanged_s']:.1f} s** ({sum(r['unchanged_timings'].values()):.2f} s)" for r in results])
     row("**end to end, start-up included**", [f"**{x['e2e_mb_s']:.2f} MB/s**" for x in d])
     row("flow run (warm process)", [f"{x['flow_mb_s']:.2f} MB/s" for x in d])
     row("**work (start-up and fixed cost excluded)**", [f"**{x['work_mb_s']:.2f} MB/s** ({x['work_s']:.1f} s)"
@@ -372,6 +446,26 @@ def render(results: list[dict], dedup: list[dict], profiles: dict[str, str] | No
     row("indicators landed / quarantined",
         [f"{r['counts']['indicators_landed']} / {r['counts']['indicators_quarantined']}" for r in results])
 
+    if one_line:
+        lines += ["", "Pages of one line (the corpus paragraphs run together without a line break; a line over "
+                  "2,000 characters is cut at sentence ends before extraction), each run like a corpus size. "
+                  "*Page stages* = decode .. extract, the stages whose time depends on a page's length:", "",
+                  "| page | characters | flow run | page stages | stage extract | passages kept | indicators landed |",
+                  "|---|---|---|---|---|---|---|"]
+        for r in one_line:
+            mb = r["corpus"]["bytes"] / MB
+            lines.append(f"| {r['label']} | {r['corpus']['chars']:,} | {r['wall_s']:.1f} s | {_page_stages_s(r):.2f} s "
+                         f"({mb / _page_stages_s(r):.2f} MB/s) | {r['timings'].get('extract', 0):.2f} s | "
+                         f"{r['counts']['passages_kept']:,} | {r['counts']['indicators_landed']:,} |")
+    if cli:
+        lines += ["", "`gaoxin run` on the five seed pages, one process per run as a user runs it (start-up "
+                  "included: Python, imports, Prefect's embedded server):", "",
+                  "| run | wall time | stage time (summary) | lines on stderr (in a pipe: the run's log) |",
+                  "|---|---|---|---|"]
+        for key, label in (("first", "first run, new warehouse"), ("unchanged", "again, no page changed"),
+                           ("wrong_raw", "a --raw that does not exist (refused before Prefect starts)")):
+            c = cli[key]
+            lines.append(f"| {label} | {c['wall_s']:.1f} s | {c['stages_s']:.2f} s | {c['stderr_lines']} |")
     lines += ["", "Dedup scaling (`transforms.dedup.find_duplicates`, best of 3 runs, synthetic passages "
               "in pages of 100, ~10% repeats):", "", "| passages | time | duplicates found |", "|---|---|---|"]
     for x in dedup:
@@ -398,6 +492,15 @@ def render(results: list[dict], dedup: list[dict], profiles: dict[str, str] | No
         lines.append(f"- {_mark(dedup_ratio <= TARGET_DEDUP_RATIO)}: dedup not quadratic: "
                      f"time({dedup[-1]['n']:,}) / time({dedup[0]['n']:,}) = {dedup_ratio:.1f}x "
                      f"(linear ~{dedup[-1]['n'] / dedup[0]['n']:.0f}x, quadratic ~{(dedup[-1]['n'] / dedup[0]['n']) ** 2:.0f}x)")
+    for r in results:
+        lines.append(f"- {_mark(r['unchanged_s'] < TARGET_UNCHANGED_S)}: a run on unchanged pages < "
+                     f"{TARGET_UNCHANGED_S:g} s after start-up at {r['size_mb']:g} MB ({r['unchanged_s']:.1f} s)")
+    if len(one_line) > 1:
+        short, long_ = one_line[0], one_line[-1]
+        ratio, size_ratio = _page_stages_s(long_) / _page_stages_s(short), long_["size_mb"] / short["size_mb"]
+        lines.append(f"- {_mark(ratio <= TARGET_ONE_LINE_RATIO)}: one-line pages linear: page stages "
+                     f"({long_['label']}) / ({short['label']}) = {ratio:.1f}x "
+                     f"(linear ~{size_ratio:.0f}x, quadratic ~{size_ratio ** 2:.0f}x)")
     for name, text in (profiles or {}).items():
         lines += ["", f"Profile of the flow run at {name} (cProfile, top functions by own time):", "",
                   "```", text.rstrip(), "```"]
@@ -419,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10,100", help="corpus sizes in MB, comma-separated (default 10,100)")
     parser.add_argument("--out", type=Path, help="write the markdown report here")
     parser.add_argument("--dedup", default="10000,100000", help="passage counts for the dedup scaling")
+    parser.add_argument("--one-line", default="2,20", help="sizes in MB of the one-line pages (default 2,20; '' for none)")
+    parser.add_argument("--no-cli", action="store_true", help="skip `gaoxin run` on the seed pages")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="cProfile the corpus flow runs; .prof files and a summary in the report")
     parser.add_argument("--worker", nargs=3, metavar=("CORPUS", "WORK", "RESULT"), help=argparse.SUPPRESS)
@@ -441,10 +546,19 @@ def main(argv: list[str] | None = None) -> int:
         log(f"[{size:g} MB] flow {r['wall_s']:.1f}s, work {x['work_mb_s']:.2f} MB/s, "
             f"peak {r['peak_rss_mb']:.0f} MB, stages {r['timings']}")
         results.append(r)
+    one_line = []
+    for size in [float(s) for s in args.one_line.split(",") if s.strip()]:
+        r = run_size(size, args.profile, log, build=build_one_line_page, label=f"one line of {size:g} MB")
+        log(f"[{r['label']}] flow {r['wall_s']:.1f}s, stages {r['timings']}")
+        one_line.append(r)
+    cli = None
+    if not args.no_cli:
+        log("gaoxin run on the seed pages …")
+        cli = bench_cli_seeds()
     log("dedup scaling …")
     dedup = bench_dedup([int(n) for n in args.dedup.split(",") if n.strip()])
-    profiles = {f"{r['size_mb']:g} MB": profile_summary(r["profile"]) for r in results if r.get("profile")}
-    report = render(results, dedup, profiles)
+    profiles = {r["label"]: profile_summary(r["profile"]) for r in results + one_line if r.get("profile")}
+    report = render(results, dedup, profiles, one_line, cli)
     print(report)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -39,37 +39,63 @@ def format_summary(summary: dict) -> str:
     lines = [
         f"gaoxin run {summary['run_id']} -> {summary['warehouse']}",
         f"  documents   ingested {c['documents_ingested']}, unchanged {c['documents_unchanged']}, "
-        f"rejected {c['documents_rejected']}",
+        f"rejected {c['documents_rejected']}, duplicate {c['documents_duplicate']}, removed {c['documents_removed']}",
         f"  passages    kept {c['passages_kept']}, removed spam {c['passages_removed_spam']}, "
         f"boilerplate {c['passages_removed_boilerplate']}, duplicate {c['passages_removed_duplicate']}",
         f"  indicators  landed {c['indicators_landed']}, quarantined {c['indicators_quarantined']}",
         f"  validation  {'passed' if v['success'] else 'FAILED'}"
-        + (f" ({'; '.join(failed)})" if failed else "") + f"; Data Docs: {v['docs_index']}",
+        + (f" ({'; '.join(failed)})" if failed else "")
+        + (f", by {v['run_id']} (no page changed since)" if v.get("run_id") not in (None, summary["run_id"]) else "")
+        + f"; Data Docs: {v['docs_index']}",
         "  time        " + ", ".join(f"{k} {s:.2f}s" for k, s in t.items()),
     ]
     return "\n".join(lines)
 
 
+def check_run(args) -> str | None:
+    """What would make the run fail or lose data, said in one line before Prefect starts:
+    raw/ missing or unreadable, a raw/ that lost most of the warehouse's pages (unless
+    --allow-shrink), a warehouse another run is writing to. None when the run can go."""
+    from flows import warehouse as wh
+    from flows.raw import RawError, ShrinkRefused, list_pages, removed_pages
+    from transforms import tables as T
+    try:
+        _, pages = list_pages(str(args.raw))
+    except RawError as e:
+        return str(e)
+    try:
+        store = wh.Warehouse(args.warehouse)
+        landed = store.read_table("documents", T.DOCUMENTS, columns=["doc"])["doc"]
+    except Exception as e:   # a bad URL, an unreadable or damaged warehouse
+        return f"cannot read the warehouse at {args.warehouse}: {e}"
+    try:
+        removed_pages(landed, [name for name, _ in pages], str(args.raw), args.allow_shrink)
+        with store.exclusive():
+            pass
+    except (ShrinkRefused, wh.WarehouseBusy) as e:
+        return str(e)
+    return None
+
+
 def cmd_run(args) -> int:
+    problem = check_run(args)
+    if problem:
+        print(f"gaoxin: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     if sys.stderr.isatty():
         # a person watching gets the progress bar and the summary; logs are for pipes and schedules
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows import warehouse as wh
     from flows.pipeline import gaoxin_flow, with_dask
+    from flows.raw import RawError, ShrinkRefused
     _quiet_shutdown_noise()
-    try:   # a busy warehouse is said plainly, before Prefect starts
-        with wh.Warehouse(args.warehouse).exclusive():
-            pass
-    except wh.WarehouseBusy as e:
-        print(f"gaoxin: {e}", file=sys.stderr)
-        return EXIT_FAILED
     flow_fn, ahead = gaoxin_flow, 0
     if args.dask_workers or args.dask_address:
         flow_fn, ahead = with_dask(args.dask_workers or 2, args.dask_address), args.dask_workers or 2
     try:
-        summary = flow_fn(raw=str(args.raw), warehouse=str(args.warehouse),
-                          progress=sys.stderr.isatty(), chunks_ahead=ahead)
-    except wh.WarehouseBusy as e:
+        summary = flow_fn(raw=str(args.raw), warehouse=str(args.warehouse), progress=sys.stderr.isatty(),
+                          chunks_ahead=ahead, allow_shrink=args.allow_shrink)
+    except (RawError, ShrinkRefused, wh.WarehouseBusy) as e:   # raw/ or the lock changed since the check
         print(f"gaoxin: {e}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as e:   # a stage failed: the previous warehouse is untouched
@@ -207,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", default="raw", help="directory or fsspec URL of the pages")
     run.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
     run.add_argument("--strict", action="store_true", help="exit 2 when any expectation failed")
+    run.add_argument("--allow-shrink", action="store_true",
+                     help="let the run remove more than half of the warehouse's pages (those gone from --raw)")
     run.add_argument("--dask-workers", type=int, default=0,
                      help="run page-wise stages on a local Dask cluster of N worker processes")
     run.add_argument("--dask-address", default=None,

@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 from functools import cache, partial
 from pathlib import Path
 
-import fsspec
 import pandas as pd
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
@@ -29,13 +28,15 @@ from prefect.utilities.annotations import quote
 
 from flows import warehouse as wh
 from flows.progress import Progress
+from flows.raw import list_pages, removed_pages
+from flows.report import VALIDATION_FILE
 from transforms import tables as T
 from transforms.decode import decode_bytes
 from transforms.dedup import Candidate, DuplicateIndex
 from transforms.document import Document
 from transforms.extract import describe_articles, extract_document
 from transforms.periods import document_year
-from transforms.segment import assign_articles, repair_layout, split_passages
+from transforms.segment import assign_articles, page_lines, repair_layout, split_passages
 from transforms.strip_spam import classify_lines
 from transforms.to_simplified import detect_script, normalize_text, to_simplified
 
@@ -50,23 +51,24 @@ stage = partial(task, cache_policy=NO_CACHE, persist_result=False)
 
 
 @stage(name="ingest")
-def ingest(raw_dir: str, previous: dict[str, str]) -> tuple[list[Document], list[str]]:
-    """Read raw/ (a directory or an fsspec URL; never modified). Returns new or changed
-    documents, and unchanged names."""
-    fs, root = fsspec.core.url_to_fs(raw_dir)
-    docs, unchanged = [], []
-    files = (f for f in fs.ls(root, detail=True) if f["type"] == "file")
-    for path in sorted(f["name"] for f in files):
-        name = path.rstrip("/").rsplit("/", 1)[-1]
-        if name.startswith("."):
-            continue
+def ingest(raw_dir: str, previous: dict[str, tuple[str, str | None]]) -> tuple[list[Document], list[str], list[str]]:
+    """Read raw/ (a directory or an fsspec URL; never modified). `previous`: name ->
+    (doc_id, dup_of) as landed. Returns the new or changed documents, the unchanged
+    names and every name present. A file with the bytes of a file before it in name
+    order is that file's duplicate (dup_of); a page is unchanged when its bytes and
+    what it duplicates are."""
+    fs, pages = list_pages(raw_dir)
+    docs, unchanged, first_copy = [], [], {}
+    for name, path in pages:
         data = fs.cat_file(path)
         doc_id = T.content_id(data)
-        if previous.get(name) == doc_id:
+        dup_of = first_copy.setdefault(doc_id, name)
+        dup_of = None if dup_of == name else dup_of
+        if previous.get(name) == (doc_id, dup_of):
             unchanged.append(name)
         else:
-            docs.append(Document(doc=name, doc_id=doc_id, raw=data))
-    return docs, unchanged
+            docs.append(Document(doc=name, doc_id=doc_id, raw=data, dup_of=dup_of))
+    return docs, unchanged, [name for name, _ in pages]
 
 
 class Batch:
@@ -114,6 +116,10 @@ def decode(docs: list[Document]) -> list[Document]:
         result = decode_bytes(d.raw)
         if result.text is None:
             out.append(replace(d, raw=None, status="rejected", reason=result.reason))
+        elif d.dup_of is not None:
+            # its passages are those of its first copy: it is not segmented or extracted
+            out.append(replace(d, raw=None, status="duplicate", reason=f"the same bytes as {d.dup_of}",
+                               encoding=result.encoding, n_chars=len(normalize_text(result.text))))
         else:
             text = normalize_text(result.text)
             out.append(replace(d, raw=None, encoding=result.encoding, text=text, n_chars=len(text)))
@@ -135,10 +141,14 @@ def convert(docs: list[Document]) -> list[Document]:
     return _accepted_only(docs, _to_simplified)
 
 
+def _classified_passages(d: Document) -> Document:
+    lines = page_lines(d.text, d.simplified)
+    return replace(d, passages=split_passages(lines, classify_lines([line.text for line in lines])))
+
+
 @page_stage("strip_spam")
 def strip_spam(docs: list[Document]) -> list[Document]:
-    return _accepted_only(docs, lambda d: replace(
-        d, passages=split_passages(d.text, d.simplified, classify_lines(d.simplified.split("\n")))))
+    return _accepted_only(docs, _classified_passages)
 
 
 @page_stage("segment")
@@ -235,6 +245,22 @@ def commit(landing: wh.Landing, validation: dict) -> str:
     return report["docs_index"]
 
 
+@stage(name="land")
+def carry_over(landing: wh.Landing, tables: tuple[str, ...]) -> None:
+    """The live version's tables into the version being landed, as they are."""
+    for table in tables:
+        landing.carry(table)
+
+
+@stage(name="commit")
+def commit_carried(landing: wh.Landing, validation_json: str) -> None:
+    """Switch to a version whose tables were carried over, with the validation result
+    of the run that validated them (its Data Docs are in place already)."""
+    from flows.marts import mart_models
+    landing.commit({VALIDATION_FILE: validation_json})
+    landing.store.write_views(mart_models())
+
+
 CHUNK_SIZE = 200      # documents per task run of a page-wise stage
 CHUNKS_AHEAD = 0      # chunks cleaned (or extracted) ahead of the one being deduplicated: on
                       # threads they would only contend for the GIL; a Dask run sets one per worker
@@ -282,8 +308,10 @@ class TableRows:
 
 @flow(name="gaoxin", log_prints=False)
 def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool = False,
-                chunk_size: int = CHUNK_SIZE, chunks_ahead: int = CHUNKS_AHEAD) -> dict:
-    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage and chunk."""
+                chunk_size: int = CHUNK_SIZE, chunks_ahead: int = CHUNKS_AHEAD, allow_shrink: bool = False) -> dict:
+    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage and chunk.
+    Pages gone from raw/ are removed from the tables, but not more than half of what the
+    warehouse holds unless `allow_shrink` (flows.raw.removed_pages)."""
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
     timings: dict[str, float] = {}
@@ -300,11 +328,8 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
 
     with store.exclusive():
         prev_docs = store.read_table("documents", T.DOCUMENTS)
-        prev_passages = store.read_table("passages", T.PASSAGES)
-        prev_indicators = store.read_table("indicators", T.INDICATORS)
-        prev_quarantine = store.read_table("quarantine", T.QUARANTINE)
         prev_runs = store.read_table("runs", T.RUNS)
-        prev_articles = store.read_table("articles", T.ARTICLES)
+        landed_names = prev_docs["doc"].tolist()
         version = pipeline_version()
         landed_by = prev_runs.sort_values("finished_at")["pipeline_version"].iloc[-1] if len(prev_runs) else None
         if len(prev_docs) and landed_by != version:
@@ -312,12 +337,38 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
             logger.info("the pipeline changed since the last run (%s -> %s): every page is processed again",
                         landed_by, version)
             prev_docs = prev_docs.iloc[0:0]
-        previous = dict(zip(prev_docs["doc"], prev_docs["doc_id"]))
+        previous = {doc: (doc_id, None if pd.isna(dup_of) else dup_of)
+                    for doc, doc_id, dup_of in zip(prev_docs["doc"], prev_docs["doc_id"], prev_docs["dup_of"])}
 
-        docs, unchanged = timed("ingest", ingest, raw, previous)
-        logger.info("ingest: %d new or changed, %d unchanged", len(docs), len(unchanged))
-        keep_ids = set(prev_docs.loc[prev_docs["doc"].isin(unchanged), "doc_id"])
-        run_id = T.run_id_for(sorted(keep_ids | {d.doc_id for d in docs}))
+        docs, unchanged, present = timed("ingest", ingest, raw, previous)
+        removed = removed_pages(landed_names, present, raw, allow_shrink)
+        logger.info("ingest: %d new or changed, %d unchanged, %d removed", len(docs), len(unchanged), len(removed))
+        kept_docs = prev_docs[prev_docs["doc"].isin(unchanged)]
+        # the rows of passages, articles and indicators belong to a content, not a file name
+        keep_ids = set(kept_docs.loc[kept_docs["dup_of"].isna(), "doc_id"])
+        run_id = T.run_id_for(sorted(set(kept_docs["doc_id"]) | {d.doc_id for d in docs}), seq=len(prev_runs) + 1)
+
+        def runs_table(counts: dict, validation_success: bool) -> pd.DataFrame:
+            """The runs table: every earlier run, then this one."""
+            return T.sort_table(_concat(T.RUNS, prev_runs, T.frame([{
+                "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
+                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "status": "completed", "counts": json.dumps(counts, ensure_ascii=False, sort_keys=True),
+                "validation_success": validation_success, "pipeline_version": version,
+            }], T.RUNS)), ["started_at", "run_id"])
+
+        validated = store.read_text(VALIDATION_FILE)
+        if not docs and not removed and validated is not None and store.holds(CARRIED_TABLES):
+            # nothing changed: the tables, their validation and Data Docs are those landed
+            report, quarantine, counts = _carry_over(store, run_id, validated, kept_docs, unchanged, runs_table, timed)
+            logger.info("no page changed since %s: its tables and validation are carried over", report["run_id"])
+            bar.stop()
+            return _finish(run_id, report, quarantine, counts, timings, store)
+
+        prev_passages = store.read_table("passages", T.PASSAGES)
+        prev_indicators = store.read_table("indicators", T.INDICATORS)
+        prev_quarantine = store.read_table("quarantine", T.QUARANTINE)
+        prev_articles = store.read_table("articles", T.ARTICLES)
         kept_prev = prev_passages[prev_passages["doc_id"].isin(keep_ids)]
         prior = kept_prev[kept_prev["removed"].isna()]
 
@@ -348,7 +399,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         cleaned = index = None   # the last chunk's pages and the kept passages' sketches
         timings.update({name: round(secs, 3) for name, secs in seconds.items()})
 
-        documents = rows.frame("documents", T.DOCUMENTS, prev_docs[prev_docs["doc_id"].isin(keep_ids)], ["doc", "doc_id"])
+        documents = rows.frame("documents", T.DOCUMENTS, kept_docs, ["doc", "doc_id"])
         passages = rows.frame("passages", T.PASSAGES, kept_prev, ["doc_id", "seq"])
         articles = rows.frame("articles", T.ARTICLES, prev_articles[prev_articles["doc_id"].isin(keep_ids)],
                               ["doc_id", "article_id"])
@@ -376,22 +427,42 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         del frame
         _return_freed_memory()   # what validation freed
         landed, quarantine = timed("land", land_validated, landing, report["failed_rows"])
-        counts = _counts(documents, passage_counts, landed, quarantine, rows.accepted, unchanged)
-        runs = _concat(T.RUNS, prev_runs[prev_runs["run_id"] != run_id], T.frame([{
-            "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
-            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "status": "completed", "counts": json.dumps(counts, ensure_ascii=False, sort_keys=True),
-            "validation_success": report["success"], "pipeline_version": version,
-        }], T.RUNS))
+        counts = _counts(documents, passage_counts, landed, quarantine, rows.accepted, unchanged, removed)
         timed("land", land, landing, {"quarantine": (quarantine, T.QUARANTINE),
-                                      "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS)})
+                                      "runs": (runs_table(counts, report["success"]), T.RUNS)})
         report["docs_index"] = timed("land", commit, landing, report)
         bar.stop()
+    return _finish(run_id, report, quarantine, counts, timings, store)
+
+
+def _finish(run_id: str, report: dict, quarantine: pd.DataFrame, counts: dict, timings: dict,
+            store: wh.Warehouse) -> dict:
+    """Publish the run's data-quality artifacts; the summary the CLI prints."""
     _publish_report(report, quarantine)
-    summary = {"run_id": run_id, "counts": counts, "timings": timings,
-               "validation": report, "warehouse": str(store)}
-    logger.info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
-    return summary
+    get_run_logger().info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
+    return {"run_id": run_id, "counts": counts, "timings": timings, "validation": report, "warehouse": str(store)}
+
+
+# What a run on unchanged pages carries over from the live version (runs gains a row).
+CARRIED_TABLES = tuple(t for t in wh.TABLES if t != "runs")
+
+
+def _carry_over(store: wh.Warehouse, run_id: str, validated: str, documents: pd.DataFrame,
+                unchanged: list[str], runs_table, timed) -> tuple[dict, pd.DataFrame, dict]:
+    """A run on unchanged pages: a new version with the live tables as they are and this
+    run added to `runs`, the validation result and Data Docs of the run that landed
+    them. Returns that validation report, the quarantine and the counts."""
+    report = json.loads(validated)
+    landing = store.begin_landing(run_id)
+    timed("land", carry_over, landing, CARRIED_TABLES)
+    quarantine = store.read_table("quarantine", T.QUARANTINE)
+    passage_counts = store.read_table("passages", T.PASSAGES, columns=["removed"])["removed"] \
+        .value_counts(dropna=False).to_dict()
+    landed = len(store.read_table("indicators", T.INDICATORS, columns=["indicator_id"]))
+    counts = _counts(documents, passage_counts, landed, quarantine, 0, unchanged, [])
+    timed("land", land, landing, {"runs": (runs_table(counts, report["success"]), T.RUNS)})
+    timed("land", commit_carried, landing, validated)
+    return report, quarantine, counts
 
 
 @cache
@@ -466,17 +537,21 @@ def _concat(schema, *frames: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _counts(documents, passages_removed: dict, landed: int, quarantine, ingested: int, unchanged) -> dict:
-    """`passages_removed`: passages by why they were removed (NaN: kept)."""
-    removed = {k: v for k, v in passages_removed.items() if not pd.isna(k)}
+def _counts(documents, passages_removed: dict, landed: int, quarantine, ingested: int, unchanged,
+            removed) -> dict:
+    """`passages_removed`: passages by why they were removed (NaN: kept); `removed`: the
+    pages gone from raw/ whose rows this run removed."""
+    removed_passages = {k: v for k, v in passages_removed.items() if not pd.isna(k)}
     return {
         "documents_ingested": ingested,
         "documents_unchanged": len(unchanged),
         "documents_rejected": int((documents["status"] == "rejected").sum()),
+        "documents_duplicate": int((documents["status"] == "duplicate").sum()),
+        "documents_removed": len(removed),
         "passages_kept": int(sum(v for k, v in passages_removed.items() if pd.isna(k))),
-        "passages_removed_spam": int(removed.get("spam", 0)),
-        "passages_removed_boilerplate": int(removed.get("boilerplate", 0)),
-        "passages_removed_duplicate": int(removed.get("duplicate", 0)),
+        "passages_removed_spam": int(removed_passages.get("spam", 0)),
+        "passages_removed_boilerplate": int(removed_passages.get("boilerplate", 0)),
+        "passages_removed_duplicate": int(removed_passages.get("duplicate", 0)),
         "indicators_landed": landed,
         "indicators_quarantined": len(quarantine),
     }

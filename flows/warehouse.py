@@ -82,11 +82,17 @@ class Warehouse:
             return None
         return self.path("current", name) if self.is_local else self.path("versions", version, name)
 
-    def read_table(self, name: str, schema: pa.Schema) -> pd.DataFrame:
+    def read_table(self, name: str, schema: pa.Schema, columns: list[str] | None = None) -> pd.DataFrame:
         path = self.current(f"{name}.parquet")
         if path is None or not self.fs.exists(path):
-            return schema.empty_table().to_pandas()
-        return pq.read_table(path, schema=schema, filesystem=self.arrow_fs).to_pandas()
+            empty = schema.empty_table()
+            return (empty.select(columns) if columns else empty).to_pandas()
+        return pq.read_table(path, schema=schema, columns=columns, filesystem=self.arrow_fs).to_pandas()
+
+    def holds(self, tables) -> bool:
+        """Whether the live version has every one of these tables."""
+        paths = [self.current(f"{name}.parquet") for name in tables]
+        return all(p is not None and self.fs.exists(p) for p in paths)
 
     def read_text(self, name: str) -> str | None:
         path = self.current(name)
@@ -319,6 +325,18 @@ class Landing:
     def write_parts(self, table: str, parts, schema: pa.Schema) -> int:
         """Write a table given as consecutive frames (none over ROW_GROUP rows)."""
         return _write(parts, schema, self._file(table), self.store.arrow_fs)
+
+    def carry(self, table: str) -> None:
+        """The live version's file of a table, into this version as it is (locally a
+        hard link: versions are never modified, only removed)."""
+        source, target = self.store.current(f"{table}.parquet"), self._file(table)
+        if self.store.is_local:
+            try:
+                os.link(os.path.realpath(source), target)
+                return
+            except OSError:   # a filesystem without hard links
+                pass
+        self.store.fs.copy(source, target)
 
     def read(self, table: str, columns: list[str]) -> pd.DataFrame:
         """Columns of a table written to this landing."""

@@ -32,11 +32,12 @@ def clean_page(page: str, doc_id: str = "d"):
     from dataclasses import replace
 
     from transforms.dedup import Candidate, find_duplicates
-    from transforms.segment import assign_articles, repair_layout, split_passages
+    from transforms.segment import assign_articles, page_lines, repair_layout, split_passages
     from transforms.strip_spam import classify_lines
     from transforms.to_simplified import to_simplified
     simplified = to_simplified(page)
-    passages = assign_articles(repair_layout(split_passages(page, simplified, classify_lines(simplified.split("\n")))))
+    lines = page_lines(page, simplified)
+    passages = assign_articles(repair_layout(split_passages(lines, classify_lines([line.text for line in lines]))))
     dup = find_duplicates([Candidate(f"{doc_id}-{p.seq}", doc_id, p.text)
                            for p in passages if not p.removed])
     return [replace(p, removed="duplicate", dup_of=int(dup[f"{doc_id}-{p.seq}"].rsplit("-", 1)[1]))

@@ -2,6 +2,8 @@
 hand-made hard cases."""
 from __future__ import annotations
 
+import re
+
 from tests.conftest import clean_page as clean, seed
 from transforms.dedup import Candidate, find_duplicates
 from transforms.strip_spam import classify_spam
@@ -149,7 +151,7 @@ def test_streaming_pages_through_the_index_in_chunks_finds_what_one_batch_finds(
     from flows.bench import build_corpus
     from transforms.dedup import DuplicateIndex
     from transforms.decode import decode_bytes
-    from transforms.segment import assign_articles, repair_layout, split_passages
+    from transforms.segment import assign_articles, page_lines, repair_layout, split_passages
     from transforms.strip_spam import classify_lines
     from transforms.to_simplified import normalize_text, to_simplified
     build_corpus(tmp_path, 0.6)   # seed sentences recombined, ~10% of paragraphs repeated
@@ -157,7 +159,8 @@ def test_streaming_pages_through_the_index_in_chunks_finds_what_one_batch_finds(
     for path in sorted(tmp_path.iterdir()):
         text = normalize_text(decode_bytes(path.read_bytes()).text)
         simplified = to_simplified(text)
-        passages = assign_articles(repair_layout(split_passages(text, simplified, classify_lines(simplified.split("\n")))))
+        lines = page_lines(text, simplified)
+        passages = assign_articles(repair_layout(split_passages(lines, classify_lines([line.text for line in lines]))))
         pages.append([Candidate(f"{path.stem}-{p.seq}", path.stem, p.text) for p in passages if not p.removed])
     whole = find_duplicates([c for page in pages for c in page])
     index, streamed = DuplicateIndex(), {}
@@ -166,3 +169,82 @@ def test_streaming_pages_through_the_index_in_chunks_finds_what_one_batch_finds(
     across_pages = {pid for pid, target in whole.items() if pid.split("-")[0] != target.split("-")[0]}
     assert len(pages) >= 12 and len(across_pages) >= 5
     assert streamed == whole
+
+
+# --------------------------------------------------------------------------- long lines, line ends
+
+def _one_line_page(chars: int) -> str:
+    """The seed pages' lines run together into one line of `chars` characters (004's spam
+    header among them), as a scraper that dropped every line break leaves a page."""
+    text = "".join(line.strip() for prefix in ("004", "000", "001", "002", "003") for line in seed(prefix).split("\n"))
+    return (text * (chars // len(text) + 1))[:chars]
+
+
+def test_a_page_of_one_long_line_is_cut_at_sentence_ends_into_passages_that_tile_it():
+    from transforms.segment import MAX_LINE_CHARS, SENTENCE_END
+    page = _one_line_page(200_000)
+    passages = clean(page)
+    assert len(passages) >= len(page) // MAX_LINE_CHARS
+    assert passages[0].char_start == 0 and passages[-1].char_end == len(page)
+    assert all(a.char_end == b.char_start for a, b in zip(passages, passages[1:]))
+    assert "".join(page[p.char_start:p.char_end] for p in passages) == page    # every character, once
+    assert all(page[p.char_start:p.char_end].strip() == p.original for p in passages)
+    assert max(len(p.text) for p in passages) <= MAX_LINE_CHARS
+    # every cut is at a sentence end: each passage but the last ends a sentence
+    assert all(SENTENCE_END.search(p.original[-3:]) for p in passages[:-1])
+    # spam is judged piece by piece: the header's words are removed, the sentences kept
+    spam = [p for p in passages if p.removed == "spam"]
+    assert spam and all("五月丁香" in p.text or "亚洲精品" in p.text for p in spam)
+    assert sum(1 for p in passages if not p.removed) > len(spam)
+
+
+def test_figures_of_a_long_line_are_extracted_as_from_its_paragraphs():
+    from tests.conftest import extract_page
+    page = _one_line_page(60_000)
+    rows = extract_page(page)
+    assert rows
+    # most figures the seeds' own paragraphs give are read on the long line too
+    by_value = {(r.value, r.unit) for r in rows}
+    paragraph_rows = {(r.value, r.unit) for prefix in ("000", "001") for r in extract_page(seed(prefix))}
+    assert len(by_value & paragraph_rows) >= 0.5 * len(paragraph_rows)
+
+
+def test_a_line_without_sentence_ends_is_cut_at_clause_breaks_then_at_the_limit():
+    from transforms.segment import MAX_LINE_CHARS, cut_points
+    clauses = "新认定省级科技型中小企业4321家," * 300                    # 18 characters a clause
+    cuts = cut_points(clauses)
+    assert cuts and all(clauses[c - 1] == "," for c in cuts)
+    assert all(0 < b - a <= MAX_LINE_CHARS for a, b in zip([0, *cuts], [*cuts, len(clauses)]))
+    unbroken = "高" * (2 * MAX_LINE_CHARS + 10)
+    assert cut_points(unbroken) == [MAX_LINE_CHARS, 2 * MAX_LINE_CHARS]
+    assert cut_points("短句。" * 10) == []
+    # the pieces of a cut line stay apart: layout repair does not join them back
+    passages = clean(unbroken + "\n")
+    assert [len(p.text) for p in passages] == [MAX_LINE_CHARS, MAX_LINE_CHARS, 10]
+    assert passages[0].truncated
+
+
+def test_a_long_line_whose_conversion_changed_length_is_converted_piece_by_piece():
+    from transforms.segment import page_lines
+    from transforms.to_simplified import to_simplified
+    line = "新竹科學園區去年營業額達新臺幣1.2萬億元,軟體與網路產業就業人數成長5.3%。" * 100
+    # a conversion that changed the line's length (as OpenCC's phrase tables may)
+    lines = page_lines(line + "\nend", to_simplified(line) + "!\nend")
+    pieces = lines[:-1]
+    assert len(pieces) > 1 and "".join(p.original for p in pieces) == line
+    assert all(p.text == to_simplified(p.original) for p in pieces)
+    assert [p.start for p in pieces] == [sum(len(q.original) for q in pieces[:i]) for i in range(len(pieces))]
+    assert lines[-1].start == len(line) + 1 and lines[-1].text == "end"
+
+
+def test_lone_cr_and_crlf_end_lines_like_lf():
+    from transforms.decode import decode_bytes
+    from transforms.to_simplified import normalize_text
+    lf = seed("001")
+    for ending in ("\r", "\r\n", "\u2028"):
+        page = normalize_text(decode_bytes(lf.replace("\n", ending).encode()).text)
+        passages = clean(page)
+        assert [p.text for p in passages] == [p.text for p in clean(lf)], repr(ending)
+        assert passages[-1].char_end == len(page) == len(lf.replace("\n", ending))   # offsets: one for one
+        assert all(re.sub(r"\s", "", page[p.char_start:p.char_end]) == re.sub(r"\s", "", p.original)
+                   for p in passages)

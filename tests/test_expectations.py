@@ -15,7 +15,6 @@ import pickle
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -489,24 +488,6 @@ def test_real_reference_files_load_and_accept_clean_frames(run, frames):
     _set(indicators, "i1", unit="元", value_base=1600.0)
     report = run(documents, passages, indicators, reference_dir=V.DEFAULT_REFERENCE_DIR)
     assert report.failed_rows == {"i1": ["value_base_at_least_plausible_min"]}
-
-
-def test_500_rows_validate_quickly(run):
-    documents = clean_documents()
-    base_p, base_i = clean_passages(), clean_indicators()
-    passages = pd.concat([base_p.assign(passage_id=base_p["passage_id"] + f"_{k}",
-                                        dup_of=base_p["dup_of"].where(base_p["dup_of"].isna(),
-                                                                      base_p["dup_of"] + f"_{k}"))
-                          for k in range(80)], ignore_index=True)
-    indicators = pd.concat([base_i.assign(indicator_id=base_i["indicator_id"] + f"_{k}",
-                                          passage_id=base_i["passage_id"] + f"_{k}")
-                            for k in range(63)], ignore_index=True)
-    assert len(indicators) >= 500 and len(passages) >= 480
-    start = time.perf_counter()
-    report = run(documents, passages, indicators)
-    elapsed = time.perf_counter() - start
-    assert report.success, V.summary_text(report)
-    assert elapsed < 15, f"validation took {elapsed:.1f}s"
 
 
 def test_validation_frame_takes_the_tables_and_keeps_every_row_in_place(frames):

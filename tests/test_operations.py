@@ -123,11 +123,26 @@ def incremental(prefect_harness, tmp_path_factory):
 
 
 def test_rerun_on_unchanged_input_changes_no_table(incremental):
+    """`runs` is not compared: a re-run adds its own row (test_every_run_has_a_row_of_its_own)."""
     assert incremental["summary1"]["counts"]["documents_ingested"] == 5
     counts = incremental["summary2"]["counts"]
     assert counts["documents_unchanged"] == 5 and counts["documents_ingested"] == 0
     for name in TABLES:
         assert incremental["bytes1"][name] == incremental["bytes2"][name], f"{name}.parquet changed"
+    # nothing changed, so nothing was validated again: the first run's result stands
+    assert "validate" not in incremental["summary2"]["timings"]
+    assert incremental["summary2"]["validation"]["run_id"] == incremental["summary1"]["run_id"]
+    assert incremental["summary2"]["validation"]["suites"] == incremental["summary1"]["validation"]["suites"]
+
+
+def test_every_run_has_a_row_of_its_own(incremental):
+    runs = table(incremental["warehouse"], "runs")
+    ids = [incremental[f"summary{i}"]["run_id"] for i in (1, 2, 3, 4)]
+    assert len(set(ids)) == 4, ids
+    assert runs["run_id"].tolist() == ids
+    counts = [json.loads(c) for c in runs["counts"]]
+    assert [c["documents_ingested"] for c in counts] == [5, 0, 1, 1]
+    assert [c["documents_unchanged"] for c in counts] == [0, 5, 4, 5]
 
 
 def test_changed_page_alone_is_reprocessed_and_leaves_no_stale_rows(incremental):
@@ -184,6 +199,124 @@ def test_a_new_pipeline_version_processes_every_page_again(prefect_harness, tmp_
     assert counts["documents_ingested"] == 2 and counts["documents_unchanged"] == 0
     assert counts["indicators_landed"] == first["counts"]["indicators_landed"]   # replaced, not added
     assert table(warehouse, "runs")["pipeline_version"].iloc[-1] == "a-newer-extractor"
+
+
+# --------------------------------------------------------------------------- deletion is explicit
+
+def cli_run(capsys, *args) -> tuple[int, str, str]:
+    """`gaoxin run ARGS` in this process (the session's Prefect API): rc, stdout, stderr."""
+    from flows.cli import main
+    capsys.readouterr()
+    rc = main(["run", *map(str, args)])
+    captured = capsys.readouterr()
+    return rc, captured.out, captured.err
+
+
+def lock_is_free(warehouse: Path) -> bool:
+    from flows import warehouse as wh
+    try:
+        with wh.Warehouse(warehouse).exclusive():
+            return True
+    except wh.WarehouseBusy:
+        return False
+
+
+def assert_one_line_error(rc: int, out: str, err: str, says: str) -> None:
+    assert rc == 1 and out == "", out
+    assert err.startswith("gaoxin: ") and err.count("\n") == 1, err
+    assert says in err and "Traceback" not in err, err
+
+
+def test_an_empty_mistyped_or_half_emptied_raw_does_not_replace_the_warehouse(prefect_harness, tmp_path, capsys):
+    from flows.raw import ShrinkRefused
+    raw, warehouse = copy_raw(tmp_path / "raw"), tmp_path / "warehouse"
+    assert cli_run(capsys, "--raw", raw, "--warehouse", warehouse)[0] == 0
+    before, version = parquet_bytes(warehouse), os.readlink(warehouse / "current")
+    (tmp_path / "empty").mkdir()
+    half = copy_raw(tmp_path / "half", ["000", "001"])
+    for raw_arg, says in ((tmp_path / "empty", "lacks 5 of the 5 pages the warehouse holds"),
+                          (tmp_path / "rwa", "no such directory"),
+                          (raw / "000_2bfb67fa06ce63bc.txt", "a file, not a directory"),
+                          (half, "lacks 3 of the 5 pages")):
+        assert_one_line_error(*cli_run(capsys, "--raw", raw_arg, "--warehouse", warehouse), says)
+        assert os.readlink(warehouse / "current") == version and parquet_bytes(warehouse) == before
+        assert lock_is_free(warehouse)
+    # a scheduled run (the flow without the CLI) refuses too, and leaves the lock free
+    with pytest.raises(ShrinkRefused, match="--allow-shrink"):
+        run_flow(tmp_path / "empty", warehouse)
+    assert os.readlink(warehouse / "current") == version and parquet_bytes(warehouse) == before
+    assert lock_is_free(warehouse)
+    # a mistyped --raw into a new warehouse creates nothing
+    assert_one_line_error(*cli_run(capsys, "--raw", tmp_path / "rwa", "--warehouse", tmp_path / "new"),
+                          "no such directory")
+    assert not (tmp_path / "new").exists()
+
+
+def test_pages_removed_from_raw_are_removed_from_the_tables_and_counted(prefect_harness, tmp_path, capsys):
+    raw, warehouse = copy_raw(tmp_path / "raw"), tmp_path / "warehouse"
+    assert cli_run(capsys, "--raw", raw, "--warehouse", warehouse)[0] == 0
+    ids = {p.name: doc_id_of(warehouse, p.name[:3]) for p in raw.iterdir()}
+
+    def gone_from_tables(names) -> bool:
+        gone = {ids[n] for n in names}
+        return all(not table(warehouse, t)["doc_id"].isin(gone).any() for t in TABLES)
+
+    # one page of five gone: removed without asking
+    next(raw.glob("004*")).unlink()
+    rc, out, _ = cli_run(capsys, "--raw", raw, "--warehouse", warehouse)
+    assert rc == 0 and "unchanged 4, rejected 0, duplicate 0, removed 1" in out
+    assert gone_from_tables([n for n in ids if n.startswith("004")])
+    # three of the four left gone: refused, then done when asked for
+    for prefix in ("000", "001", "002"):
+        next(raw.glob(prefix + "*")).unlink()
+    assert_one_line_error(*cli_run(capsys, "--raw", raw, "--warehouse", warehouse), "lacks 3 of the 4 pages")
+    rc, out, _ = cli_run(capsys, "--raw", raw, "--warehouse", warehouse, "--allow-shrink")
+    assert rc == 0 and "unchanged 1, rejected 0, duplicate 0, removed 3" in out
+    assert table(warehouse, "documents")["doc"].tolist() == [p.name for p in raw.iterdir()]
+    assert gone_from_tables([n for n in ids if not n.startswith("003")])
+    assert len(table(warehouse, "indicators")) > 0
+    counts = [json.loads(c) for c in table(warehouse, "runs")["counts"]]
+    assert [c["documents_removed"] for c in counts] == [0, 1, 3]
+
+
+# --------------------------------------------------------------------------- identical pages
+
+def test_a_byte_identical_copy_is_a_duplicate_and_no_id_collides(prefect_harness, tmp_path, capsys):
+    from tests.conftest import clean_page
+    raw, warehouse = copy_raw(tmp_path / "raw", ["000", "002"]), tmp_path / "warehouse"
+    original = next(raw.glob("002*"))
+    shutil.copyfile(original, raw / "002_copy.txt")          # sorts after the original
+
+    def check(first: str, copies: list[str]) -> None:
+        docs = table(warehouse, "documents").set_index("doc")
+        doc_id = docs.loc[first, "doc_id"]
+        assert docs.loc[first, "status"] == "ok" and pd.isna(docs.loc[first, "dup_of"])
+        for name in copies:
+            row = docs.loc[name]
+            assert (row["status"], row["dup_of"], row["doc_id"]) == ("duplicate", first, doc_id)
+            assert first in row["reason"]
+        passages, indicators = table(warehouse, "passages"), table(warehouse, "indicators")
+        quarantine = table(warehouse, "quarantine")
+        figures = pd.concat([indicators, quarantine.drop(columns=["failed_expectations"])])
+        assert passages["passage_id"].is_unique and figures["indicator_id"].is_unique
+        assert not quarantine["failed_expectations"].str.contains("indicator_id_unique").any()
+        # the page is segmented and extracted once: its passages are those of one copy
+        assert (passages["doc_id"] == doc_id).sum() == len(clean_page(seed("002")))
+        mine = figures[figures["doc_id"] == doc_id]
+        assert (mine["doc"] == first).all() and (indicators["doc_id"] == doc_id).sum() > 0
+
+    rc, out, _ = cli_run(capsys, "--raw", raw, "--warehouse", warehouse)
+    assert rc == 0 and "duplicate 1," in out
+    check(original.name, ["002_copy.txt"])
+    # a copy whose name sorts first becomes the page, whatever was landed before
+    shutil.copyfile(original, raw / "001_first_copy.txt")
+    rc, out, _ = cli_run(capsys, "--raw", raw, "--warehouse", warehouse)
+    assert rc == 0 and "duplicate 2," in out
+    check("001_first_copy.txt", [original.name, "002_copy.txt"])
+    (raw / "001_first_copy.txt").unlink()
+    rc, out, _ = cli_run(capsys, "--raw", raw, "--warehouse", warehouse)
+    assert rc == 0 and "duplicate 1, removed 1" in out
+    check(original.name, ["002_copy.txt"])
 
 
 # --------------------------------------------------------------------------- atomic landing
@@ -269,6 +402,7 @@ def test_second_writer_exits_1_with_a_clear_message_and_writes_nothing(prefect_h
         err = capsys.readouterr().err
     assert rc == 1
     assert f"gaoxin: another gaoxin run is writing to {warehouse}" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
     assert sorted(p.name for p in warehouse.iterdir()) == [".lock"]
 
 

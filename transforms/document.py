@@ -11,8 +11,9 @@ class Document:
     doc: str                        # the raw file's name
     doc_id: str                     # content hash of the raw bytes
     raw: bytes | None = None        # dropped once decoded
-    status: str = "ok"              # ok / rejected
+    status: str = "ok"              # ok / rejected / duplicate
     reason: str | None = None
+    dup_of: str | None = None       # a duplicate's first copy (the file name first in order)
     encoding: str | None = None
     text: str | None = None         # decoded and normalized page (dropped once split into passages)
     n_chars: int = 0

@@ -3,13 +3,20 @@
 A passage is one non-blank line of the page plus the blank lines after it, so the
 passages tile the page: every line is in exactly one passage, kept or removed.
 Offsets are into the decoded page; text is the simplified line.
+
+A line longer than MAX_LINE_CHARS (a page without line breaks) is cut into lines at
+sentence ends first: extraction looks at every figure against the whole of its passage,
+so its time grows with the square of a passage's length (a 150k-character line took
+minutes, a 20 MB one would take hours), and spam is judged a line at a time.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from transforms.strip_spam import LineVerdict
+from transforms.to_simplified import to_simplified
 
 TERMINAL = "。！？!?；;…”」』)）"
 # Line openings that start a new sentence: a line that begins so does not continue
@@ -29,6 +36,13 @@ HEADLINE_MAX = 40
 # A line ending in a number continues only into a line starting with its unit.
 UNIT_START = re.compile(r"^[亿万千百元%家件人项个户名位所场次条平亩岁]")
 CONTINUATION_MIN = 20   # shorter unterminated lines are headings, not broken paragraphs
+# Five times the longest paragraph of the seeds (363): no real paragraph is cut, and a
+# passage this long costs extraction no more per character than a short one.
+MAX_LINE_CHARS = 2000
+# Where a long line is cut, best first: after a sentence end (with its closing quote),
+# else after a clause break, else at MAX_LINE_CHARS. Normalized text: ！？；，are ASCII.
+SENTENCE_END = re.compile(r"[。!?…]+[”’」』)]*")
+CLAUSE_END = re.compile(r"[;,、：:]")
 # A line opening with a word that cannot start a sentence finishes the line above it, even
 # one short enough to look like a heading (…扶持科技 / 和创新高地。).
 CONTINUATION_START = re.compile(r"^[和与及并而等的了、，,]")
@@ -62,24 +76,74 @@ class Passage:
     continues: int | None = None  # seq of the passage whose paragraph this line goes on with
 
 
-def split_passages(page: str, simplified: str, verdicts: list[LineVerdict]) -> list[Passage]:
-    """One passage per non-blank line; blank lines belong to the passage above them
-    (leading blank lines to the first one), so the passages tile the page."""
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int       # offset of the line in the page
+    original: str    # as the page prints it (no line end)
+    text: str        # simplified
+
+
+def cut_points(line: str, limit: int = MAX_LINE_CHARS) -> list[int]:
+    """Offsets at which to cut a line so that no piece is longer than `limit`: the last
+    sentence end within reach, else the last clause break, else the limit itself."""
+    if len(line) <= limit:
+        return []
+    sentence_ends = [m.end() for m in SENTENCE_END.finditer(line)]
+    clause_ends = None   # found only when a stretch has no sentence end
+    cuts, start = [], 0
+    while len(line) - start > limit:
+        cut = _last_between(sentence_ends, start, start + limit)
+        if cut is None:
+            if clause_ends is None:
+                clause_ends = [m.end() for m in CLAUSE_END.finditer(line)]
+            cut = _last_between(clause_ends, start, start + limit) or start + limit
+        cuts.append(cut)
+        start = cut
+    return cuts
+
+
+def _last_between(offsets: list[int], low: int, high: int) -> int | None:
+    """The largest offset in (low, high], by binary search (offsets ascending)."""
+    i = bisect_right(offsets, high)
+    return offsets[i - 1] if i and offsets[i - 1] > low else None
+
+
+def page_lines(page: str, simplified: str) -> list[Line]:
+    """The page's lines with their offsets, the long ones cut (see MAX_LINE_CHARS).
+    `simplified` has the page's lines; a line whose length conversion changed is
+    converted again piece by piece, so that pieces still align."""
     raw_lines = page.split("\n")
     lines = simplified.split("\n")
-    assert len(lines) == len(raw_lines) == len(verdicts)
-    starts: list[tuple[int, str, str, LineVerdict]] = []   # (offset, text, original, verdict)
+    assert len(lines) == len(raw_lines)
+    out: list[Line] = []
     offset = 0
-    for raw, line, verdict in zip(raw_lines, lines, verdicts):
-        text = line.strip()
-        if text:
-            original = raw.strip()
-            # a line already in simplified script shares the one string (half the memory)
-            starts.append((offset, text, text if original == text else original, verdict))
+    for raw, line in zip(raw_lines, lines):
+        cuts = cut_points(raw)
+        if not cuts:
+            out.append(Line(offset, raw, line))
+        else:
+            for a, b in zip([0, *cuts], [*cuts, len(raw)]):
+                piece = raw[a:b]
+                out.append(Line(offset + a, piece, line[a:b] if len(line) == len(raw) else to_simplified(piece)))
         offset += len(raw) + 1
+    return out
+
+
+def split_passages(lines: list[Line], verdicts: list[LineVerdict]) -> list[Passage]:
+    """One passage per non-blank line (page_lines); blank lines belong to the passage
+    above them (leading blank lines to the first one), so the passages tile the page."""
+    assert len(lines) == len(verdicts)
+    page_end = lines[-1].start + len(lines[-1].original)
+    starts: list[tuple[int, str, str, LineVerdict]] = []   # (offset, text, original, verdict)
+    for line, verdict in zip(lines, verdicts):
+        text = line.text.strip()
+        if text:
+            original = line.original.strip()
+            # a line already in simplified script shares the one string (half the memory)
+            starts.append((line.start, text, text if original == text else original, verdict))
     if not starts:
-        return [Passage(seq=0, char_start=0, char_end=len(page), text="")]
-    ends = [s[0] for s in starts[1:]] + [len(page)]
+        return [Passage(seq=0, char_start=0, char_end=page_end, text="")]
+    ends = [s[0] for s in starts[1:]] + [page_end]
     return [Passage(seq=i, char_start=0 if i == 0 else start, char_end=end, text=text, original=original,
                     removed=verdict.removed, rule=verdict.rule, mojibake=bool(MOJIBAKE.search(text)))
             for i, ((start, text, original, verdict), end) in enumerate(zip(starts, ends))]
@@ -98,17 +162,18 @@ def _is_heading_like(text: str) -> bool:
 def repair_layout(passages: list[Passage]) -> list[Passage]:
     """Join a paragraph cut mid-sentence to the passage right after it when that one
     plainly continues it; otherwise mark it truncated so that extraction does not read
-    a number without its unit."""
+    a number without its unit. A join stops at MAX_LINE_CHARS, like a long line."""
     out: list[Passage] = []
     last_line: Passage | None = None   # the page line the passage before ends with
     for p in passages:
         prev = out[-1] if out else None
         heading_cut = (prev is not None and _is_heading_like(prev.text) and _unterminated(prev.text)
                        and CONTINUATION_START.match(p.text) is not None)
-        if (prev is not None and not prev.removed and not p.removed and (prev.truncated or heading_cut)
-                and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)
-                and (not prev.text[-1].isdigit() or UNIT_START.match(p.text))) \
-                or (prev is not None and _wrapped(prev, last_line, p)):
+        if prev is not None and len(prev.text) + len(p.text) <= MAX_LINE_CHARS and (
+                (not prev.removed and not p.removed and (prev.truncated or heading_cut)
+                 and not SENTENCE_OPENER.match(p.text) and not _is_heading_like(p.text)
+                 and (not prev.text[-1].isdigit() or UNIT_START.match(p.text)))
+                or _wrapped(prev, last_line, p)):
             out[-1] = replace(prev, char_end=p.char_end, text=prev.text + p.text,
                               original=prev.original + p.original,
                               truncated=_unterminated(p.text), mojibake=prev.mojibake or p.mojibake)

@@ -2,7 +2,9 @@
 
 Ids are content-derived: doc_id hashes the raw bytes, passage_id is doc_id + seq,
 indicator_id hashes where and what the figure is. The same input gives the same ids
-and byte-identical tables.
+and byte-identical tables. A second file with the same bytes is a `duplicate` documents
+row naming the first (dup_of) and has no passages or indicators of its own, so no id
+is ever made twice.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ DOCUMENTS = pa.schema([
     ("doc_id", pa.string()), ("doc", pa.string()), ("status", pa.string()), ("reason", pa.string()),
     ("encoding", pa.string()), ("script", pa.string()), ("pub_date", pa.string()),
     ("source", pa.string()), ("n_chars", pa.int64()), ("n_mojibake", pa.int64()),
+    ("dup_of", pa.string()),
 ])
 PASSAGES = pa.schema([
     ("passage_id", pa.string()), ("doc_id", pa.string()), ("article_id", pa.int64()),
@@ -55,9 +58,11 @@ def passage_id(doc_id: str, seq: int) -> str:
     return f"{doc_id}-{seq:04d}"
 
 
-def run_id_for(doc_ids: list[str]) -> str:
-    """A run is named by the set of documents it leaves in the warehouse."""
-    return "run-" + xxhash.xxh64_hexdigest("\n".join(sorted(doc_ids)).encode())[:12]
+def run_id_for(doc_ids: list[str], seq: int) -> str:
+    """A run is named by its number in the warehouse (1 for the first) and the set of
+    documents it leaves there: every run has its own id, and the same input into the
+    same history gives the same id."""
+    return f"run-{seq:04d}-" + xxhash.xxh64_hexdigest("\n".join(sorted(doc_ids)).encode())[:12]
 
 
 def empty(schema: pa.Schema) -> pd.DataFrame:
@@ -81,7 +86,7 @@ def documents_frame(docs: list[Document]) -> pd.DataFrame:
     return frame([{
         "doc_id": d.doc_id, "doc": d.doc, "status": d.status, "reason": d.reason,
         "encoding": d.encoding, "script": d.script, "pub_date": d.pub_date, "source": d.source,
-        "n_chars": d.n_chars, "n_mojibake": sum(p.mojibake for p in d.passages),
+        "n_chars": d.n_chars, "n_mojibake": sum(p.mojibake for p in d.passages), "dup_of": d.dup_of,
     } for d in docs], DOCUMENTS)
 
 

@@ -2,7 +2,9 @@
 
 Normalization is one character for one character (str.translate) so that a line keeps
 its length and offsets into the decoded page stay meaningful; only zero-width
-characters, which carry nothing, are dropped.
+characters, which carry nothing, are dropped. Every line end becomes LF: a lone CR (old
+Mac pages) and U+2028/U+2029 end a line, and CRLF becomes LF + an empty line, which
+joins the passage above it like any blank line.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import opencc
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _SPACES = {0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "}
 _ZERO_WIDTH = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None}
-NORMALIZE_TABLE = {**_FULLWIDTH, **_SPACES, **_ZERO_WIDTH}
+_LINE_ENDS = {0x000D: "\n", 0x2028: "\n", 0x2029: "\n"}
+NORMALIZE_TABLE = {**_FULLWIDTH, **_SPACES, **_ZERO_WIDTH, **_LINE_ENDS}
 
 # A document is "traditional" when at least this share of its Han characters change
 # under t2s, "mixed" when some do; simplified pages have a few false hits (e.g. 著).
