@@ -82,6 +82,8 @@ def cmd_run(args) -> int:
     if problem:
         print(f"gaoxin: {problem}", file=sys.stderr)
         return EXIT_FAILED
+    from flows.lifeline import bind_descendants
+    bind_descendants()   # a killed run takes Prefect's embedded API server with it
     if sys.stderr.isatty():
         # a person watching gets the progress bar and the summary; logs are for pipes and schedules
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
