@@ -15,17 +15,25 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
+
+import psutil
 
 ENV = "GAOXIN_LIFELINE"
 PR_SET_PDEATHSIG = 1           # <linux/prctl.h>
 SETTLE_SECONDS = 1
 GRACE_SECONDS = 10             # the embedded uvicorn can take a few seconds to shut down
+_bound = False                 # this process has its watchdog
 
 
 def bind_descendants() -> None:
-    """Make every process started from here on die with this one (Linux; elsewhere a no-op)."""
-    if sys.platform != "linux":
+    """Make every process started from here on die with this one (Linux; elsewhere a
+    no-op). Once per process, from its main thread: the kernel signals when the thread
+    that started the watchdog ends, which for the main thread is the process's end."""
+    global _bound
+    if _bound or sys.platform != "linux" or threading.current_thread() is not threading.main_thread():
         return
+    _bound = True
     token = secrets.token_hex(8)
     os.environ[ENV] = token
     subprocess.Popen([sys.executable, "-m", "flows.lifeline", token, str(os.getpid())],
@@ -43,7 +51,6 @@ def _signal_me_when_parent_dies() -> None:
 
 def stop_marked(token: str) -> int:
     """Stop the processes whose environment carries the token; how many had to be stopped."""
-    import psutil
     marked = []
     for proc in psutil.process_iter():
         if proc.pid == os.getpid():
