@@ -5,11 +5,7 @@ import argparse
 import asyncio
 import logging
 import os
-import re
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import flows  # noqa: F401  (environment defaults before Prefect is imported)
@@ -182,157 +178,9 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-SERVE_DEPLOYMENT = "gaoxin-scheduled"
-SERVER_START_SECONDS = 120
-SERVER_CHECK_SECONDS = 5
-# a record of the Prefect server's log: "12:00:00.000 | ERROR   | logger - message" (+ traceback lines)
-_LOG_RECORD = re.compile(rb"^\d\d:\d\d:\d\d\.\d+ \| (\w+)\s*\| ", re.MULTILINE)
-
-
-class ServerFailed(Exception):
-    """The local Prefect server did not start or stopped: a one-line reason naming its log."""
-
-
-class LocalServer:
-    """The Prefect server (API, UI, scheduler) `gaoxin serve` started. Its output goes to
-    a log file, read while serving so its errors reach the user, one line each."""
-
-    def __init__(self, process: subprocess.Popen, url: str, log: Path):
-        self.process, self.url, self.log = process, url, log
-        self._reader = open(log, "rb")
-        self._pending = b""
-        self._reported: set[bytes] = set()
-
-    def check(self) -> str | None:
-        """Report errors the server logged since the last check; why it stopped, if it did."""
-        for error in self._new_errors():
-            print(f"gaoxin: the Prefect server logged an error: {error} (log: {self.log})", file=sys.stderr)
-        if self.process.poll() is not None:
-            return f"the Prefect server stopped (exit code {self.process.returncode}); its log: {self.log}"
-        return None
-
-    def _new_errors(self) -> list[str]:
-        chunk = self._reader.read()
-        self._pending += chunk
-        starts = [m.start() for m in _LOG_RECORD.finditer(self._pending)]
-        # the last record may still be growing (a traceback): it waits until the log is quiet
-        cut = starts[-1] if chunk and starts else len(self._pending)
-        records = [self._pending[a:b] for a, b in zip(starts, starts[1:] + [len(self._pending)]) if a < cut]
-        self._pending = self._pending[cut:]
-        errors = []
-        for record in records:
-            if _LOG_RECORD.match(record).group(1) not in (b"ERROR", b"CRITICAL"):
-                continue
-            lines = record.strip().splitlines()
-            # a traceback's last line names the exception; else the message itself
-            line = lines[-1] if len(lines) > 1 else lines[0][_LOG_RECORD.match(lines[0]).end():]
-            kind = re.sub(rb"\d+", b"", line)   # the same error every scheduler cycle: said once
-            if kind not in self._reported:
-                self._reported.add(kind)
-                errors.append(line.decode("utf-8", "replace").strip())
-        return errors
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._reader.close()
-
-
-def _start_local_server() -> LocalServer | None:
-    """Prefect's embedded API runs no scheduler: serve against a local Prefect server
-    started here (and stopped with this process) unless PREFECT_API_URL names one."""
-    if os.environ.get("PREFECT_API_URL"):
-        return None
-    import httpx
-    from prefect.context import refresh_global_settings_context
-    from prefect.settings import get_current_settings
-    log = Path(get_current_settings().home) / "gaoxin-server.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
-           # the UI asks the server where the API is (/ui-settings); unset, that is port 4200
-           "PREFECT_SERVER_UI_API_URL": f"{url}/api"}
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start"], env=env,
-                                   stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)   # Ctrl+C stops the runner first, then we stop it
-    server = LocalServer(process, url, log)
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                os.environ["PREFECT_API_URL"] = f"{url}/api"   # for this process (Prefect read its
-                refresh_global_settings_context()              # settings at import) and its children
-                print(f"gaoxin: Prefect server (API, UI, scheduler) on {url}; its log: {log}", file=sys.stderr)
-                return server
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            server.check()
-            raise ServerFailed(f"the Prefect server exited while starting (exit code {process.returncode}); "
-                               f"its log: {log}")
-        time.sleep(0.5)
-    server.stop()
-    raise ServerFailed(f"the Prefect server did not answer within {SERVER_START_SECONDS} s; its log: {log}")
-
-
-def _cron_error(cron: str) -> str | None:
-    """Why Prefect would refuse the cron string, said before anything starts."""
-    import pydantic
-    from prefect.client.schemas.schedules import CronSchedule
-    try:
-        CronSchedule(cron=cron)
-    except pydantic.ValidationError:
-        return (f"--cron {cron!r} is not a cron schedule: five fields, minute hour day-of-month "
-                f"month day-of-week (UTC), e.g. \"0 6 * * *\"")
-    return None
-
-
-async def _serve(args, server: LocalServer | None) -> str | None:
-    """Serve the scheduled deployment until stopped. With a server started here, watch
-    it: its errors are reported, and serving ends when it stops (the reason is returned)."""
-    from prefect.runner import Runner
-    from prefect.settings import PREFECT_UI_URL
-    from flows.pipeline import gaoxin_flow
-    runner = Runner(name=SERVE_DEPLOYMENT)
-    this_task = asyncio.current_task()
-    # Prefect's SIGTERM handler calls the runner's sync stop() inside the running loop (a
-    # coroutine never awaited) and exits mid-task: stop the way Ctrl+C does, by cancelling
-    runner.handle_sigterm = lambda *_: this_task.cancel()
-    deployment_id = await runner.aadd_flow(
-        gaoxin_flow, name=SERVE_DEPLOYMENT, cron=args.cron,
-        parameters={"raw": str(args.raw), "warehouse": str(args.warehouse)})
-    print(f"gaoxin: serving {gaoxin_flow.name}/{SERVE_DEPLOYMENT} on cron {args.cron!r} (UTC); "
-          f"UI: {PREFECT_UI_URL.value()}/deployments/deployment/{deployment_id}", file=sys.stderr)
-    failure = None
-
-    async def watch_server() -> None:
-        nonlocal failure
-        while (failure := server.check()) is None:
-            await asyncio.sleep(SERVER_CHECK_SECONDS)
-        this_task.cancel()
-
-    watcher = asyncio.create_task(watch_server()) if server is not None else None
-    try:
-        await runner.start()
-    except asyncio.CancelledError:
-        if failure is None:
-            raise
-    finally:
-        if watcher is not None:
-            watcher.cancel()
-    return failure
-
-
 def cmd_serve(args) -> int:
-    error = _cron_error(args.cron)
+    from flows.serve import ServerFailed, cron_error, serve, start_local_server
+    error = cron_error(args.cron)
     if error:
         print(f"gaoxin: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -340,13 +188,13 @@ def cmd_serve(args) -> int:
     bind_descendants()   # a killed serve takes its server and flow runs with it
     _quiet_shutdown_noise()
     try:
-        server = _start_local_server()
+        server = start_local_server()
     except ServerFailed as e:
         print(f"gaoxin: {e}", file=sys.stderr)
         return EXIT_FAILED
     failure = None
     try:
-        failure = asyncio.run(_serve(args, server))
+        failure = asyncio.run(serve(args.cron, str(args.raw), str(args.warehouse), server))
     except (KeyboardInterrupt, asyncio.CancelledError):   # Ctrl+C, SIGTERM
         pass
     finally:
