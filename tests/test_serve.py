@@ -1,6 +1,7 @@
 """`gaoxin serve` as a user runs it: a real `gaoxin serve` process with its own local
 Prefect server (scheduler included), serving the flow on a cron schedule; and what a
-kill of a gaoxin command leaves behind (nothing).
+kill of a gaoxin command leaves behind (nothing); and how serve reads its server's log
+(real logs of failing servers, tests/fixtures/prefect_server/).
 
 Each test starts the CLI as a subprocess with a throwaway PREFECT_HOME and no
 PREFECT_API_URL, so serve starts and stops its own server. The waits are bounds, not
@@ -24,6 +25,11 @@ import psutil
 
 from tests.conftest import RAW, ROOT
 
+from flows.serve import ServerLog
+
+SERVER_LOGS = ROOT / "tests" / "fixtures" / "prefect_server"   # real logs of failing servers
+SCHEDULER_ERROR = ("sqlalchemy.exc.InvalidRequestError: Can't evaluate bulk DML statement; "
+                   "please supply a bulk_dml decorated function")
 GAOXIN = str(Path(sys.executable).parent / "gaoxin")
 SERVER_UP_WITHIN = 150      # s: a cold Prefect server on a busy machine
 RUN_LANDS_WITHIN = 150      # s after the deployment is served: next minute boundary + a cold flow run
@@ -145,3 +151,25 @@ def test_a_bad_cron_is_one_line_and_starts_nothing(tmp_path):
     [line] = out.stderr.splitlines()
     assert line.startswith("gaoxin: --cron '61 * * * *' is not a cron schedule")
     assert not (home / "gaoxin-server.log").exists()
+
+
+def test_the_server_log_gives_each_error_once_as_the_exception_it_ended_with():
+    # SQLAlchemy 2.1.9 under Prefect 3.8.8: both scheduler services fail, with one exception
+    assert ServerLog(SERVER_LOGS / "scheduler_sqlalchemy_2.1.9.log").new_errors() == [SCHEDULER_ERROR]
+    # uvicorn's own format, a chained traceback: the last exception is the one said
+    assert ServerLog(SERVER_LOGS / "startup_no_database.log").new_errors(whole=True) == [
+        "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) unable to open database file",
+        "Application startup failed. Exiting."]
+
+
+def test_a_traceback_still_being_written_waits_until_it_is_whole(tmp_path):
+    text = (SERVER_LOGS / "scheduler_sqlalchemy_2.1.9.log").read_bytes()
+    first_traceback = text.index(b"Traceback")
+    log = tmp_path / "server.log"
+    log.write_bytes(text[:first_traceback + 200])
+    reader = ServerLog(log)
+    assert reader.new_errors() == []                 # the log grew: its last record may go on
+    with open(log, "ab") as out:
+        out.write(text[first_traceback + 200:])
+    assert reader.new_errors() == [SCHEDULER_ERROR]  # followed by the next record: whole
+    assert reader.new_errors() == []                 # the next one is the same error again
