@@ -90,20 +90,22 @@ class LocalServer:
 
 def start_local_server() -> LocalServer | None:
     """Prefect's embedded API runs no scheduler: serve against a local Prefect server
-    started here (and stopped with this process) unless PREFECT_API_URL names one."""
-    if os.environ.get("PREFECT_API_URL"):
-        return None
+    started here (and stopped with this process) unless PREFECT_API_URL (environment or
+    Prefect profile) names one."""
     import httpx
     from prefect.context import refresh_global_settings_context
     from prefect.settings import get_current_settings
-    log = Path(get_current_settings().home) / "gaoxin-server.log"
+    settings = get_current_settings()
+    if settings.api.url:
+        return None
+    log = Path(settings.home) / "gaoxin-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
-           # the UI asks the server where the API is (/ui-settings); unset, that is port 4200
+           # the API URL the UI is given (/ui-settings): it said port 4200 when the port was only --port
            "PREFECT_SERVER_UI_API_URL": f"{url}/api"}
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start"], env=env,
