@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import flows  # noqa: F401  (environment defaults before Prefect is imported)
@@ -82,6 +80,8 @@ def cmd_run(args) -> int:
     if problem:
         print(f"gaoxin: {problem}", file=sys.stderr)
         return EXIT_FAILED
+    from flows.lifeline import bind_descendants
+    bind_descendants()   # a killed run takes Prefect's embedded API server with it
     if sys.stderr.isatty():
         # a person watching gets the progress bar and the summary; logs are for pipes and schedules
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -178,46 +178,31 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-def _start_local_server() -> subprocess.Popen | None:
-    """Prefect's embedded API runs no scheduler: serve against a local Prefect server
-    started here (and stopped with this process) unless PREFECT_API_URL names one."""
-    if os.environ.get("PREFECT_API_URL"):
-        return None
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start",
-                               "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)   # Ctrl+C stops the runner first, then we stop it
-    url = f"http://127.0.0.1:{port}/api"
-    import httpx
-    for _ in range(240):
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                os.environ["PREFECT_API_URL"] = url
-                print(f"gaoxin: Prefect server with scheduler on {url}", file=sys.stderr)
-                return server
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.5)
-    server.terminate()
-    raise RuntimeError("the local Prefect server did not start")
-
-
 def cmd_serve(args) -> int:
+    from flows.serve import ServerFailed, cron_error, serve, start_local_server
+    error = cron_error(args.cron)
+    if error:
+        print(f"gaoxin: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    from flows.lifeline import bind_descendants
+    bind_descendants()   # a killed serve takes its server and flow runs with it
     _quiet_shutdown_noise()
-    server = _start_local_server()
     try:
-        from flows.pipeline import gaoxin_flow
-        gaoxin_flow.serve(name="gaoxin-scheduled", cron=args.cron,
-                          parameters={"raw": str(args.raw), "warehouse": str(args.warehouse)})
+        server = start_local_server()
+    except ServerFailed as e:
+        print(f"gaoxin: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    failure = None
+    try:
+        failure = asyncio.run(serve(args.cron, str(args.raw), str(args.warehouse), server))
+    except (KeyboardInterrupt, asyncio.CancelledError):   # Ctrl+C, SIGTERM
+        pass
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
+    if failure:
+        print(f"gaoxin: {failure}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -251,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
     report.set_defaults(fn=cmd_report)
     serve = sub.add_parser("serve", help="serve a scheduled deployment of the flow")
-    serve.add_argument("--cron", default="0 6 * * *")
+    serve.add_argument("--cron", default="0 6 * * *", help="when to run, a cron schedule in UTC")
     serve.add_argument("--raw", type=_absolute, default=_absolute("raw"))
     serve.add_argument("--warehouse", type=_absolute, default=_absolute("warehouse"), help=WAREHOUSE_HELP)
     serve.set_defaults(fn=cmd_serve)
