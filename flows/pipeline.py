@@ -178,23 +178,25 @@ def extract(docs: list[Document]) -> list[Document]:
         d, indicators=extract_document(d.passages, d.year), articles=describe_articles(d.passages)))
 
 
-@stage(name="validation_frame")
-def stack_for_validation(landing: wh.Landing):
-    """The validation frame, from the tables as written (only the columns it reads)."""
-    from expectations.validate import input_columns, validation_frame
+@stage(name="validation_frames")
+def frames_for_validation(landing: wh.Landing) -> dict[str, pd.DataFrame]:
+    """Each table's validation frame, from the tables as written (only the columns it reads)."""
+    from expectations.validate import input_columns, validation_frames
 
-    wanted = input_columns()
-
-    def read(table: str, schema: pa.Schema) -> pd.DataFrame:
-        return landing.read(table, [name for name in schema.names if name in wanted])
-    return validation_frame({"documents": read("documents", T.DOCUMENTS), "passages": read("passages", T.PASSAGES),
-                             "indicators": read(UNVALIDATED, T.INDICATORS)})
+    def read(file: str, table: str, schema: pa.Schema) -> pd.DataFrame:
+        wanted = input_columns(table)
+        return landing.read(file, [name for name in schema.names if name in wanted])
+    return validation_frames({"documents": read("documents", "documents", T.DOCUMENTS),
+                              "passages": read("passages", "passages", T.PASSAGES),
+                              "indicators": read(UNVALIDATED, "indicators", T.INDICATORS)})
 
 
 @stage(name="validate")
-def validate(frame, docs_dir: str, run_id: str) -> dict:
-    from expectations.validate import validate_frame   # GX import is slow: only here
-    return validate_frame(frame, docs_dir=Path(docs_dir), run_id=run_id).as_dict()
+def validate(frames: dict[str, pd.DataFrame], landing: wh.Landing, run_id: str) -> dict:
+    """The checkpoints over the frames (taken out of `frames`); the Data Docs are built
+    in the landing's docs directory, published only when the version goes live."""
+    from expectations.validate import validate_frames   # GX import is slow: only here
+    return validate_frames(frames, docs_dir=landing.docs_dir(), run_id=run_id).as_dict()
 
 
 @stage(name="land")
@@ -224,15 +226,16 @@ def land_validated(landing: wh.Landing, failed_rows: dict[str, list[str]]) -> tu
 
 
 @stage(name="commit")
-def commit(landing: wh.Landing, validation: dict) -> str:
-    """Switch the warehouse to the landed version. Returns where the Data Docs are."""
+def commit(landing: wh.Landing, validation: dict) -> dict:
+    """Switch the warehouse to the landed version, its Data Docs with it. Returns the
+    validation report as landed (with where its Data Docs will be opened)."""
     from flows.marts import mart_models
     from flows.report import VALIDATION_FILE
     report = {k: v for k, v in validation.items() if k != "failed_rows"}
-    report["docs_index"] = landing.store.publish_docs(Path(validation["docs_index"]).parent)
+    report["docs_index"] = landing.docs_url()
     landing.commit({VALIDATION_FILE: json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)})
     landing.store.write_views(mart_models())
-    return report["docs_index"]
+    return report
 
 
 CHUNK_SIZE = 200      # documents per task run of a page-wise stage
@@ -370,10 +373,10 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         passage_counts = passages["removed"].value_counts(dropna=False).to_dict()
         del passages, articles, indicators
         _return_freed_memory()
-        frame = timed("validate", stack_for_validation, landing)
+        frames = timed("validate", frames_for_validation, landing)
         _return_freed_memory()   # what reading the tables back left
-        report = timed("validate", validate, frame, str(store.docs_dir()), run_id)
-        del frame
+        report = timed("validate", validate, frames, landing, run_id)
+        del frames
         _return_freed_memory()   # what validation freed
         landed, quarantine = timed("land", land_validated, landing, report["failed_rows"])
         counts = _counts(documents, passage_counts, landed, quarantine, rows.accepted, unchanged)
@@ -385,7 +388,7 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         }], T.RUNS))
         timed("land", land, landing, {"quarantine": (quarantine, T.QUARANTINE),
                                       "runs": (T.sort_table(runs, ["started_at", "run_id"]), T.RUNS)})
-        report["docs_index"] = timed("land", commit, landing, report)
+        report = {**report, **timed("land", commit, landing, report)}
         bar.stop()
     _publish_report(report, quarantine)
     summary = {"run_id": run_id, "counts": counts, "timings": timings,
