@@ -23,7 +23,7 @@ import fsspec
 import pandas as pd
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
@@ -227,12 +227,17 @@ def land_validated(landing: wh.Landing, failed_rows: dict[str, list[str]]) -> tu
 
 @stage(name="commit")
 def commit(landing: wh.Landing, validation: dict) -> dict:
-    """Switch the warehouse to the landed version, its Data Docs with it. Returns the
-    validation report as landed (with where its Data Docs will be opened)."""
+    """Add the report page to the version's Data Docs and switch the warehouse to the
+    landed version, Data Docs and page with it. Returns the validation report as landed
+    (with where its pages will be opened)."""
     from flows.marts import mart_models
     from flows.report import VALIDATION_FILE
+    from flows.report_html import REPORT_PAGE, write_report_page
     report = {k: v for k, v in validation.items() if k != "failed_rows"}
     report["docs_index"] = landing.docs_url()
+    report["report_page"] = landing.docs_url(REPORT_PAGE)
+    with landing.connect(mart_models()) as con:
+        write_report_page(con, report, landing.docs_dir() / REPORT_PAGE)
     landing.commit({VALIDATION_FILE: json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)})
     landing.store.write_views(mart_models())
     return report
@@ -452,7 +457,9 @@ def with_dask(workers: int = 2, address: str | None = None):
 
 
 def _publish_report(validation: dict, quarantine: pd.DataFrame) -> None:
-    """The data-quality summary as a markdown artifact of the run, the quarantine sample as a table."""
+    """The data-quality summary as a markdown artifact of the run, the quarantine sample
+    as a table, the report page (indicators over time) as a link. Called once the run's
+    version is live."""
     from flows.report import report_markdown, worst_quarantined
     sample = worst_quarantined(quarantine, limit=20)
     create_markdown_artifact(report_markdown(validation, sample), key="gaoxin-data-quality",
@@ -460,6 +467,14 @@ def _publish_report(validation: dict, quarantine: pd.DataFrame) -> None:
     if sample:
         create_table_artifact([{k: str(v) for k, v in row.items()} for row in sample],
                               key="gaoxin-quarantine-sample", description="Worst quarantined rows")
+    create_link_artifact(_openable(validation["report_page"]), link_text="Indicators over time, per region",
+                         key="gaoxin-report", description="Charts of the main indicators of each region")
+
+
+def _openable(location: str) -> str:
+    """A link a browser opens: URLs as they are, a local path as a file:// URI (through
+    the data_docs link, so it shows the live version)."""
+    return location if "://" in location else Path(location).absolute().as_uri()
 
 
 def _concat(schema, *frames: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,324 @@
+"""The report page: per region, its main indicators over time as charts, each point with
+the evidence and page it was read from, conflicts marked.
+
+One static HTML file that works offline: the charts are SVG written by pygal into the
+page, with no script and nothing loaded from anywhere. Each run writes it beside its Data
+Docs (data_docs/report.html, published with the version); `gaoxin report --html` says
+where it is, and the run carries a link to it.
+
+report_html() is a pure function of the validation report and the facts' rows
+(POINTS_SQL); write_report_page() runs the query and writes the file.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pygal
+from pygal.style import Style
+
+REPORT_PAGE = "report.html"
+UNNAMED = "未命名指标"   # the extractor's name for a figure it could not name: not charted
+MAX_REGIONS = 30       # region sections on the page (regions with the most series over time first)
+MAX_CHARTS = 6         # charts per region: its series with the most periods
+MAX_FIGURES = 12       # figures of a single period listed per region
+
+# Every figure (not a target, with a period) with the fact it belongs to and its source row.
+POINTS_SQL = """
+with facts as (
+    select region, indicator, measure, unit_base, period, status, value as fact_value,
+           unnest(indicator_ids) as indicator_id
+    from fct_facts
+    where not target and period is not null
+)
+select f.region, f.indicator, f.measure, f.unit_base, f.period, f.status, f.fact_value,
+       s.value_base, s.value, s.unit, s.qualifier, s.doc, s.evidence
+from facts f join stg_indicators s using (indicator_id)
+order by f.region, f.indicator, f.measure, f.unit_base, f.period, s.doc, s.char_start, indicator_id
+"""
+
+PERIOD = re.compile(r"^(?P<year>\d{4})(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|-(?P<month>\d{2})(?:\.\.(?P<to_month>\d{2}))?"
+                    r"|\.\.(?P<to_year>\d{4}))?$")
+# what a period covers, named as the series a chart draws it in (like is joined with like)
+KINDS = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度", "months": "年内累计",
+         "years": "多年", "conflict": "冲突 (sources disagree)"}
+COLORS = {"year": "#1f77b4", "half": "#2ca02c", "quarter": "#9467bd", "month": "#8c564b",
+          "months": "#ff7f0e", "years": "#17becf", "conflict": "#d62728"}
+FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+
+
+@dataclass(frozen=True)
+class Source:
+    doc: str
+    value: float
+    unit: str
+    qualifier: str
+    evidence: str
+    value_base: float
+
+
+@dataclass(frozen=True)
+class Point:
+    period: str
+    status: str                 # single / agreed / conflict (fct_facts)
+    value: float | None         # the fact's value; None for a conflict
+    sources: tuple[Source, ...]
+
+    @property
+    def values(self) -> list[float]:
+        """What the chart draws: the value, or each distinct value of a conflict."""
+        if self.value is not None:
+            return [self.value]
+        return sorted({s.value_base for s in self.sources})
+
+
+@dataclass(frozen=True)
+class Series:
+    region: str
+    indicator: str
+    measure: str
+    unit_base: str
+    points: tuple[Point, ...]   # in period order
+
+    @property
+    def conflicts(self) -> int:
+        return sum(p.status == "conflict" for p in self.points)
+
+
+def period_span(period: str) -> tuple[str, float, float]:
+    """(kind, start, end) of a period, in years: 2022H1 -> ("half", 2022.0, 2022.5)."""
+    m = PERIOD.match(period)
+    if m is None:
+        raise ValueError(f"not a period: {period!r}")
+    year = int(m["year"])
+    if m["half"]:
+        start = year + (int(m["half"]) - 1) / 2
+        return "half", start, start + 0.5
+    if m["quarter"]:
+        start = year + (int(m["quarter"]) - 1) / 4
+        return "quarter", start, start + 0.25
+    if m["to_month"]:
+        return "months", year + (int(m["month"]) - 1) / 12, year + int(m["to_month"]) / 12
+    if m["month"]:
+        start = year + (int(m["month"]) - 1) / 12
+        return "month", start, start + 1 / 12
+    if m["to_year"]:
+        return "years", float(year), int(m["to_year"]) + 1.0
+    return "year", float(year), year + 1.0
+
+
+def _period_key(period: str) -> tuple[float, float, str]:
+    _, start, end = period_span(period)
+    return start, end, period
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def series_by_region(rows: pd.DataFrame) -> dict[str, list[Series]]:
+    """The named series of each region, from POINTS_SQL rows."""
+    out: dict[str, list[Series]] = {}
+    named = rows[~rows["indicator"].str.startswith(UNNAMED)]
+    for (region, indicator, measure, unit_base), group in named.groupby(
+            ["region", "indicator", "measure", "unit_base"], sort=True, dropna=False):
+        points = []
+        for (period, status), facts in group.groupby(["period", "status"], sort=False):
+            value = facts["fact_value"].iloc[0]
+            points.append(Point(period, status, None if pd.isna(value) else float(value), tuple(
+                Source(r.doc, r.value, _text(r.unit), _text(r.qualifier), _text(r.evidence), r.value_base)
+                for r in facts.itertuples(index=False))))
+        points.sort(key=lambda p: _period_key(p.period))
+        out.setdefault(region, []).append(Series(region, indicator, measure, _text(unit_base), tuple(points)))
+    return out
+
+
+def main_series(series: list[Series]) -> tuple[list[Series], list[Series]]:
+    """(charted, listed): the series over two periods or more, most periods first (at most
+    MAX_CHARTS), and the series of one period, conflicts and most-cited first."""
+    over_time = sorted((s for s in series if len(s.points) > 1),
+                       key=lambda s: (-len(s.points), -s.conflicts, s.indicator, s.measure))
+    single = sorted((s for s in series if len(s.points) == 1),
+                    key=lambda s: (-s.conflicts, -len(s.points[0].sources), s.indicator, s.measure))
+    return over_time[:MAX_CHARTS], single
+
+
+def region_order(by_region: dict[str, list[Series]]) -> list[str]:
+    """Regions with the most series over time first, then the most figures."""
+    def key(region):
+        series = by_region[region]
+        return -sum(len(s.points) > 1 for s in series), -len(series), region
+    return sorted(by_region, key=key)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _scale(unit_base: str, values: list[float]) -> tuple[float, str]:
+    """Money in 亿元 or 万元 when that reads better; other units as they are."""
+    top = max((abs(v) for v in values), default=0.0)
+    if unit_base == "元" and top >= 1e8:
+        return 1e8, "亿元"
+    if unit_base == "元" and top >= 1e4:
+        return 1e4, "万元"
+    return 1.0, unit_base
+
+
+def _number(value: float) -> str:
+    return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def chart_svg(series: Series) -> str:
+    """The series as an inline SVG line chart: x is the middle of each period, one line
+    per kind of period, a conflict's every value as a red dot."""
+    divisor, unit = _scale(series.unit_base, [v for p in series.points for v in p.values])
+    lines: dict[str, list[dict]] = {}
+    labels: dict[float, str] = {}
+    for point in series.points:
+        kind, start, end = period_span(point.period)
+        x = round((start + end) / 2, 4)
+        labels[x] = point.period
+        for value in point.values:
+            line = "conflict" if point.status == "conflict" else kind
+            lines.setdefault(line, []).append({"value": (x, value / divisor)})
+    order = [k for k in KINDS if k in lines]
+    xs = sorted(labels)
+    pad = max(0.25, (xs[-1] - xs[0]) * 0.08)
+    ys = [v["value"][1] for line in lines.values() for v in line]
+    chart = pygal.XY(
+        width=760, height=330, explicit_size=True, js=[], disable_xml_declaration=True,
+        title=f"{series.indicator} ({_measure_label(series.measure)}, {unit})",
+        style=Style(font_family=FONTS, colors=tuple(COLORS[k] for k in order), background="white",
+                    plot_background="white", title_font_size=15, label_font_size=11, legend_font_size=12,
+                    value_font_size=11),
+        x_labels=xs, x_value_formatter=lambda x: labels.get(round(x, 4), ""), x_label_rotation=20,
+        xrange=(xs[0] - pad, xs[-1] + pad), value_formatter=_number, formatter=lambda xy: _number(xy[1]),
+        range=_y_range(series.measure, ys), inverse_y_axis=series.measure == "rank", max_scale=6,
+        print_values=True, dots_size=4, show_x_guides=False,
+        legend_at_bottom=True, legend_at_bottom_columns=len(order), truncate_legend=-1)
+    for kind in order:
+        chart.add(KINDS[kind], sorted(lines[kind], key=lambda v: v["value"]),
+                  stroke=kind != "conflict", dots_size=6 if kind == "conflict" else 4)
+    svg = chart.render(is_unicode=True)
+    # pygal's comments carry its web addresses; its script only feeds tooltips we do not load
+    return re.sub(r"<!--.*?-->|<script\b.*?</script>", "", svg, flags=re.S)
+
+
+def _y_range(measure: str, ys: list[float]) -> tuple[float, float]:
+    """From zero for amounts and counts (a bar of 1,000 next to one of 1,600 reads true),
+    around the values for a growth that may be negative; rank 1 on top (inverse axis)."""
+    low, high = min(ys), max(ys)
+    if measure == "rank":
+        return 0.5, high + 0.5
+    span = (max(high, 0) - min(low, 0)) or abs(high) or 1.0
+    return min(low, 0) - (0.1 * span if low < 0 else 0), max(high, 0) + 0.15 * span
+
+
+def _measure_label(measure: str) -> str:
+    return {"level": "水平", "growth": "增速", "share": "占比", "rank": "排名"}.get(measure, measure)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def report_html(validation: dict, rows: pd.DataFrame) -> str:
+    """The whole page: the run's data quality, then a section per region."""
+    by_region = series_by_region(rows)
+    regions = region_order(by_region)
+    shown = regions[:MAX_REGIONS]
+    unnamed = int(rows["indicator"].str.startswith(UNNAMED).sum())
+    parts = [_head(validation), _quality(validation, len(rows), unnamed)]
+    parts.append('<nav class="regions"><b>Regions</b> ' + " · ".join(
+        f'<a href="#r{i}">{html.escape(r)}</a>' for i, r in enumerate(shown)) + "</nav>")
+    for i, region in enumerate(shown):
+        parts.append(_region_section(i, region, by_region[region]))
+    if len(regions) > len(shown):
+        parts.append(f'<p class="note">{len(regions) - len(shown)} more regions are not shown: '
+                     f'<code>gaoxin query "select * from fct_timeseries where region = \'…\'"</code></p>')
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', """ + FONTS + """; margin: 24px 40px; color: #212529; }
+h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 32px 0 8px; border-bottom: 2px solid #dee2e6; }
+h3 { font-size: 15px; margin: 20px 0 4px; }
+table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px; }
+th, td { border: 1px solid #dee2e6; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f1f3f5; } td.num { text-align: right; white-space: nowrap; }
+tr.conflict td { background: #fdecea; } .status-conflict { color: #c92a2a; font-weight: bold; }
+.status-agreed { color: #2b8a3e; } .ok { color: #2b8a3e; } .failed { color: #c92a2a; font-weight: bold; }
+.note { color: #666; font-size: 13px; } nav.regions { font-size: 13px; line-height: 1.8; margin: 12px 0; }
+.chart { margin: 8px 0 0; } .evidence { max-width: 640px; }
+"""
+
+
+def _head(validation: dict) -> str:
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<title>gaoxin: indicators over time</title><style>{CSS}</style></head><body>'
+            f'<h1>Indicators over time, per region</h1>'
+            f'<p class="note">run {html.escape(str(validation.get("run_id", "")))} · each point: the period it '
+            f'covers (x), the figure in its unit, the page and the clause it was read from; '
+            f'<span class="status-conflict">red</span>: the pages disagree (every value is kept).</p>')
+
+
+def _quality(validation: dict, figures: int, unnamed: int) -> str:
+    verdict = ('<span class="ok">passed</span>' if validation.get("success")
+               else '<span class="failed">FAILED</span>')
+    rows = "".join(
+        f"<tr><td>{html.escape(s['suite'])}</td><td class=num>{s['evaluated']}</td>"
+        f"<td class=num>{s['failed']}</td><td>{html.escape(', '.join(s['failed_expectations']) or '-')}</td></tr>"
+        for s in validation.get("suites", []))
+    return (f"<p>Validation {verdict}: <a href=\"index.html\">Data Docs</a> (every check, its history)</p>"
+            f"<table><tr><th>table</th><th>expectations</th><th>failed</th><th>failed expectations</th></tr>"
+            f"{rows}</table><p class=note>{figures} figures with a period; {unnamed} of them have no indicator "
+            f"name ({UNNAMED}) and are not shown.</p>")
+
+
+def _region_section(i: int, region: str, series: list[Series]) -> str:
+    charted, single = main_series(series)
+    parts = [f'<h2 id="r{i}">{html.escape(region)}</h2>']
+    more = sum(len(s.points) > 1 for s in series) - len(charted)
+    for s in charted:
+        parts.append(f"<h3>{html.escape(s.indicator)} · {_measure_label(s.measure)}</h3>")
+        parts.append(f'<div class="chart">{chart_svg(s)}</div>')
+        parts.append(_points_table(s.points))
+    if more > 0:
+        parts.append(f'<p class="note">{more} more series over time: '
+                     f'<code>gaoxin query "select * from fct_timeseries where region = \'{html.escape(region)}\'"</code></p>')
+    if single:
+        parts.append(f"<h3>Figures of one period ({len(single)})</h3>")
+        parts.append(_points_table([s.points[0] for s in single[:MAX_FIGURES]],
+                                   names=[s.indicator for s in single[:MAX_FIGURES]]))
+        if len(single) > MAX_FIGURES:
+            parts.append(f'<p class="note">and {len(single) - MAX_FIGURES} more.</p>')
+    return "\n".join(parts)
+
+
+def _points_table(points, names: list[str] | None = None) -> str:
+    head = ("<th>indicator</th>" if names else "") + \
+        "<th>period</th><th>value</th><th>status</th><th>page</th><th>evidence</th>"
+    rows = []
+    for k, point in enumerate(points):
+        for source in point.sources:
+            value = f"{source.qualifier}{_number(source.value)} {source.unit}".strip()
+            rows.append(
+                f'<tr class="{point.status}">' + (f"<td>{html.escape(names[k])}</td>" if names else "")
+                + f"<td>{html.escape(point.period)}</td><td class=num>{html.escape(value)}</td>"
+                f'<td class="status-{point.status}">{point.status}</td><td>{html.escape(source.doc)}</td>'
+                f'<td class="evidence">{html.escape(source.evidence)}</td></tr>')
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def write_report_page(con, validation: dict, path: Path) -> None:
+    """Query the facts through `con` (views and marts of the version) and write the page."""
+    rows = con.execute(POINTS_SQL).df()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report_html(validation, rows), "utf-8")

@@ -1,0 +1,276 @@
+"""The report page (per region, its indicators over time) and the Data Docs as a run
+publishes them: real flow runs on the seed pages (the real Prefect engine, Great
+Expectations, DuckDB over Parquet), real pygal charts.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.conftest import RAW, ROOT
+from tests.test_expectations import assert_loads_only_local_files
+from tests.test_operations import KILLED_RUN, api_url, append_paragraph, copy_raw, run_flow
+
+from flows import report_html as R
+
+
+@pytest.fixture(scope="module")
+def landed(prefect_harness, tmp_path_factory):
+    warehouse = tmp_path_factory.mktemp("report-warehouse")
+    summary = run_flow(RAW, warehouse)
+    return warehouse, summary
+
+
+@pytest.fixture(scope="module")
+def page(landed) -> str:
+    warehouse, _ = landed
+    return (warehouse / "data_docs" / R.REPORT_PAGE).read_text("utf-8")
+
+
+def sections(page: str) -> dict[str, str]:
+    """The page's region sections by region name."""
+    parts = re.split(r'<h2 id="r\d+">', page)[1:]
+    return {html.unescape(part.split("</h2>", 1)[0]): part for part in parts}
+
+
+def query(warehouse: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse / "gaoxin.duckdb"), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+# --------------------------------------------------------------------------- the page of a run
+
+
+def test_the_run_summary_the_cli_and_the_artifact_name_the_page(landed, capsys):
+    from prefect.client.orchestration import get_client
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    from flows.cli import format_summary, main
+    warehouse, summary = landed
+    location = summary["validation"]["report_page"]
+    assert location == str(warehouse / "data_docs" / R.REPORT_PAGE) and Path(location).is_file()
+    assert f"report      indicators over time, per region: {location}" in format_summary(summary)
+    capsys.readouterr()
+    assert main(["report", "--html", "--warehouse", str(warehouse)]) == 0
+    assert capsys.readouterr().out.strip() == location
+    assert main(["report", "--warehouse", str(warehouse)]) == 0
+    assert location in capsys.readouterr().out
+
+    async def links():
+        async with get_client() as client:
+            return [a for a in await client.read_artifacts() if a.key == "gaoxin-report"]
+    assert any(Path(location).absolute().as_uri() in str(a.data) for a in run_coro_as_sync(links()))
+
+
+def test_an_older_warehouse_without_the_page_is_a_clear_error(landed, tmp_path, capsys):
+    import shutil
+
+    from flows.cli import main
+    warehouse, _ = landed
+    copy = tmp_path / "older"
+    shutil.copytree(warehouse, copy, symlinks=True)
+    (copy / "current" / "data_docs" / R.REPORT_PAGE).unlink()
+    capsys.readouterr()
+    assert main(["report", "--html", "--warehouse", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("gaoxin: no report page in") and "Traceback" not in err
+
+
+def test_every_series_over_time_is_charted_with_each_point_its_page_and_evidence(landed, page):
+    warehouse, _ = landed
+    series = query(warehouse, f"""
+        select region, indicator, measure, unit_base, count(*) as n from fct_timeseries
+        where not starts_with(indicator, '{R.UNNAMED}') group by all having count(*) > 1""")
+    assert len(series) > 0
+    by_region = sections(page)
+    for region, group in series.groupby("region"):
+        section = by_region[region]
+        charted = group.sort_values("n", ascending=False).head(R.MAX_CHARTS)
+        assert section.count("<svg") == len(charted), region
+        for row in charted.itertuples():
+            assert f"{html.escape(row.indicator)} ({R._measure_label(row.measure)}," in section
+            sources = query(warehouse, f"""
+                select doc, evidence from stg_indicators where region = '{region}'
+                and indicator = '{row.indicator}' and measure = '{row.measure}' and unit_base = '{row.unit_base}'
+                and not target and period is not null""")
+            for source in sources.itertuples():
+                assert html.escape(source.doc) in section and html.escape(source.evidence) in section
+    # regions with a series over time come first, 杭州高新区(滨江) with the most
+    assert next(iter(by_region)) == series["region"].value_counts().index[0] == "杭州高新区(滨江)"
+
+
+def test_conflicts_are_marked_with_every_value_and_its_page(landed, page):
+    warehouse, _ = landed
+    conflicts = query(warehouse, f"""
+        select region, indicator, period, value_sources from fct_facts
+        where status = 'conflict' and not target and period is not null
+        and not starts_with(indicator, '{R.UNNAMED}')""")
+    assert len(conflicts) > 0
+    by_region = sections(page)
+    for row in conflicts.itertuples():
+        section = by_region[row.region]
+        marked = re.findall(r'<tr class="conflict">(.*?)</tr>', section, re.S)
+        mine = [m for m in marked if f"<td>{html.escape(row.period)}</td>" in m and html.escape(row.indicator) in m]
+        assert len(mine) == len(row.value_sources), (row.region, row.indicator)
+        for source in row.value_sources:
+            doc = source.split(": ")[0]
+            assert any(html.escape(doc) in m for m in mine)
+
+
+def test_pages_of_a_run_load_nothing_from_the_network(landed, page):
+    warehouse, _ = landed
+    docs = (warehouse / "data_docs").resolve()
+    pages = sorted(docs.rglob("*.html"))
+    assert docs / R.REPORT_PAGE in pages and docs / "index.html" in pages
+    for path in pages:
+        assert_loads_only_local_files(path, docs)
+    assert "<script" not in page and "http://pygal.org" not in page
+
+
+# --------------------------------------------------------------------------- the builder
+
+
+def rows(*points) -> pd.DataFrame:
+    """POINTS_SQL rows: (period, status, fact value, value_base, doc, evidence)."""
+    return pd.DataFrame([
+        {"region": "杭州高新区(滨江)", "indicator": "地区生产总值", "measure": "level", "unit_base": "元",
+         "period": period, "status": status, "fact_value": fact, "value_base": base, "value": base / 1e8,
+         "unit": "亿元", "qualifier": "", "doc": doc, "evidence": evidence}
+        for period, status, fact, base, doc, evidence in points])
+
+
+def test_a_conflict_in_a_series_is_one_red_dot_per_value_and_one_row_per_page():
+    facts = rows(("2020", "single", 1.6e11, 1.6e11, "a.txt", "实现GDP近1600亿元"),
+                 ("2021", "conflict", None, 1.8e11, "a.txt", "GDP达1800亿元"),
+                 ("2021", "conflict", None, 1.9e11, "b.txt", "GDP达1900亿元"),
+                 ("2022", "agreed", 2.0e11, 2.0e11, "a.txt", "GDP达2000亿元"),
+                 ("2022", "agreed", 2.0e11, 2.0e11, "b.txt", "GDP为2000亿元"))
+    (series,) = R.series_by_region(facts)["杭州高新区(滨江)"]
+    assert [p.period for p in series.points] == ["2020", "2021", "2022"]
+    assert series.points[1].values == [1.8e11, 1.9e11]
+    svg = R.chart_svg(series)
+    dots: dict[str, int] = {}   # series -> dots drawn (pygal writes each series' group more than once)
+    for serie, body in re.findall(r'<g class="series serie-(\d+) color-\d+">(.*?)(?=<g class="series|$)', svg, re.S):
+        dots[serie] = dots.get(serie, 0) + body.count("<circle")
+    assert dots == {"0": 2, "1": 2}    # the yearly line's 2020 and 2022, the conflict's two values
+    assert svg.count('class="line reactive nofill"') == 1     # the conflict's dots are not joined
+    assert R.COLORS["conflict"] in svg and "冲突" in svg and "亿元" in svg
+    page = R.report_html({"run_id": "r", "success": True, "suites": []}, facts)
+    conflict_rows = re.findall(r'<tr class="conflict">(.*?)</tr>', page, re.S)
+    assert len(conflict_rows) == 2 and "a.txt" in conflict_rows[0] and "b.txt" in conflict_rows[1]
+    assert "GDP为2000亿元" in page and "GDP达1900亿元" in page
+
+
+def test_unnamed_figures_are_counted_not_charted():
+    facts = pd.concat([rows(("2020", "single", 1e9, 1e9, "a.txt", "投资10亿元"),
+                            ("2021", "single", 2e9, 2e9, "a.txt", "投资20亿元")).assign(indicator=R.UNNAMED),
+                       rows(("2020", "single", 1.6e11, 1.6e11, "a.txt", "实现GDP近1600亿元"))])
+    page = R.report_html({"run_id": "r", "success": False, "suites": []}, facts)
+    assert "<svg" not in page and "投资10亿元" not in page and "实现GDP近1600亿元" in page
+    assert f"3 figures with a period; 2 of them have no indicator name ({R.UNNAMED})" in page
+    assert "FAILED" in page
+
+
+@pytest.mark.parametrize("period, kind, start, end", [
+    ("2020", "year", 2020, 2021), ("2022H1", "half", 2022, 2022.5), ("2022H2", "half", 2022.5, 2023),
+    ("2021Q3", "quarter", 2021.5, 2021.75), ("2021-12", "month", 2021 + 11 / 12, 2022),
+    ("2022-01..08", "months", 2022, 2022 + 8 / 12), ("2011..2020", "years", 2011, 2021)])
+def test_a_period_covers_its_span(period, kind, start, end):
+    got = R.period_span(period)
+    assert got[0] == kind and got[1:] == pytest.approx((start, end))
+
+
+# --------------------------------------------------------------------------- published with the commit
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    root = root.resolve()
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def indicator_results(warehouse: Path) -> list[Path]:
+    return sorted((warehouse / "data_docs" / "validations" / "indicators").glob("*/*"))
+
+
+def test_a_failed_run_leaves_the_live_data_docs_and_the_next_one_adds_to_their_history(
+        prefect_harness, tmp_path, monkeypatch):
+    raw, warehouse = copy_raw(tmp_path / "raw", ["001", "004"]), tmp_path / "warehouse"
+    run_flow(raw, warehouse)
+    live, before = os.readlink(warehouse / "current"), tree_digest(warehouse / "data_docs")
+    assert len(indicator_results(warehouse)) == 1
+    append_paragraph(next(raw.glob("004*.txt")))
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+    monkeypatch.setattr(R, "write_report_page", fail)     # fails in commit, after validation
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        run_flow(raw, warehouse)
+    assert os.readlink(warehouse / "current") == live
+    assert tree_digest(warehouse / "data_docs") == before
+    monkeypatch.undo()
+
+    run_flow(raw, warehouse)
+    assert os.readlink(warehouse / "current") != live
+    assert len(indicator_results(warehouse)) == 2        # the first run and this one
+    assert [p.name for p in (warehouse / "versions").iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_killed_run_leaves_the_live_data_docs(prefect_harness, tmp_path):
+    """Killed with validation done (its Data Docs built), the rows it passed being written."""
+    raw, warehouse = copy_raw(tmp_path / "raw", ["004"]), tmp_path / "warehouse"
+    run_flow(raw, warehouse)
+    before = tree_digest(warehouse / "data_docs")
+    append_paragraph(next(raw.glob("004*.txt")))
+    marker, log = tmp_path / "landing", tmp_path / "killed-run.log"
+    env = {**os.environ, "PREFECT_API_URL": api_url()}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(marker), str(raw), str(warehouse)],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 180
+            while not marker.exists():
+                assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+                assert time.monotonic() < deadline, "the run never reached landing"
+                time.sleep(0.1)
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+    work = [p for p in (warehouse / "versions").glob(".data_docs-*")]
+    assert len(work) == 1 and (work[0] / "index.html").is_file()   # its site was built, not published
+    assert tree_digest(warehouse / "data_docs") == before
+    run_flow(raw, warehouse)
+    assert not work[0].exists()
+
+
+def test_on_object_storage_the_pages_go_with_the_version_and_the_history_carries_on(
+        prefect_harness, tmp_path, capsys):
+    from flows.cli import main
+    from flows.warehouse import Warehouse
+    from tests.test_warehouse import memory_url
+    raw, url = copy_raw(tmp_path / "raw", ["004"]), memory_url()
+    first = run_flow(raw, url)
+    append_paragraph(next(raw.glob("004*.txt")))
+    second = run_flow(raw, url)
+    store = Warehouse(url)
+    live = store.current_version()
+    assert second["validation"]["report_page"] == f"{url}/versions/{live}/data_docs/{R.REPORT_PAGE}"
+    assert first["validation"]["docs_index"] != second["validation"]["docs_index"]
+    capsys.readouterr()
+    assert main(["report", "--html", "--warehouse", url]) == 0
+    assert capsys.readouterr().out.strip() == second["validation"]["report_page"]
+    docs = store.path("versions", live, "data_docs")
+    assert len(store.fs.glob(f"{docs}/validations/indicators/*/*")) == 2     # both runs
+    assert store.fs.exists(f"{docs}/static/vendor/bootstrap/css/bootstrap.min.css")
