@@ -84,7 +84,7 @@ DEFAULT_REFERENCE_DIR = PACKAGE_DIR.parent / "transforms" / "reference"
 
 DATASOURCE_NAME = "gaoxin"
 BATCH_DEFINITION_NAME = "whole_table"
-DATA_DOCS_SITE = "gaoxin_site"
+DATA_DOCS_SITE = "gaoxin"
 RUNTIME_SUBDIR = "_gx_runtime"
 
 # a table's suite, data asset, validation definition and checkpoint all bear its name

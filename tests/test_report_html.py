@@ -165,8 +165,10 @@ def test_a_conflict_in_a_series_is_one_red_dot_per_value_and_one_row_per_page():
         dots[serie] = dots.get(serie, 0) + body.count("<circle")
     assert dots == {"0": 2, "1": 2}    # the yearly line's 2020 and 2022, the conflict's two values
     assert svg.count('class="line reactive nofill"') == 1     # the conflict's dots are not joined
-    assert R.COLORS["conflict"] in svg and "冲突" in svg and "亿元" in svg
+    assert R.COLORS["conflict"] in svg and "冲突" in svg
+    assert R.chart_unit(series) == (1e8, "亿元") and ">1,900<" in svg     # values drawn in 亿元
     page = R.report_html({"run_id": "r", "success": True, "suites": []}, facts)
+    assert "<h3>地区生产总值 (水平, 亿元)</h3>" in page
     conflict_rows = re.findall(r'<tr class="conflict">(.*?)</tr>', page, re.S)
     assert len(conflict_rows) == 2 and "a.txt" in conflict_rows[0] and "b.txt" in conflict_rows[1]
     assert "GDP为2000亿元" in page and "GDP达1900亿元" in page
