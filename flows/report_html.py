@@ -6,8 +6,9 @@ page, with no script and nothing loaded from anywhere. Each run writes it beside
 Docs (data_docs/report.html, published with the version); `gaoxin report --html` says
 where it is, and the run carries a link to it.
 
-report_html() is a pure function of the validation report and the facts' rows
-(POINTS_SQL); write_report_page() runs the query and writes the file.
+What the page shows is chosen in SQL (PAGE_SQL), so that a corpus of any size makes a
+page of bounded size; regions_of() and report_html() are pure functions of its rows;
+write_report_page() runs the queries and writes the file.
 """
 from __future__ import annotations
 
@@ -24,22 +25,59 @@ from pygal.style import Style
 
 REPORT_PAGE = "report.html"
 UNNAMED = "未命名指标"   # the extractor's name for a figure it could not name: not charted
-MAX_REGIONS = 30       # region sections on the page (regions with the most series over time first)
+MAX_REGIONS = 20       # region sections on the page (regions with the most series over time first)
 MAX_CHARTS = 6         # charts per region: its series with the most periods
 MAX_FIGURES = 12       # figures of a single period listed per region
+MAX_PERIODS = 24       # points per chart: the latest periods of the series
+MAX_SOURCES = 3        # pages listed per point (a figure printed on many pages: the first ones)
+MAX_DOTS = 8           # a conflict's values drawn; past that its lowest and highest
 
-# Every figure (not a target, with a period) with the fact it belongs to and its source row.
-POINTS_SQL = """
+# The figures the page shows, in its order. A series is a (region, indicator, measure,
+# unit_base) of fct_facts: outcomes with a period and an indicator name. Regions with the
+# most series over two periods or more first, then the most series (MAX_REGIONS); in
+# each, its series over time with the most periods (MAX_CHARTS, charted), then its series
+# of one period, conflicts and most-cited first (MAX_FIGURES, listed). Each row is a
+# source of a point (the indicators row it was read from), the first MAX_SOURCES of each.
+PAGE_SQL = f"""
 with facts as (
-    select region, indicator, measure, unit_base, period, status, value as fact_value,
-           unnest(indicator_ids) as indicator_id
+    select region, indicator, measure, unit_base, period, status, value as fact_value, distinct_values,
+           indicator_ids
     from fct_facts
-    where not target and period is not null
+    where not target and period is not null and not starts_with(indicator, '{UNNAMED}')
+), series as (
+    select region, indicator, measure, unit_base, count(*) as n_points,
+           count(*) filter (status = 'conflict') as n_conflicts, sum(len(indicator_ids)) as n_sources
+    from facts group by all
+), regions as (
+    select region, count(*) filter (n_points > 1) as n_over_time, count(*) filter (n_points = 1) as n_single,
+           row_number() over (order by count(*) filter (n_points > 1) desc, count(*) desc, region) as region_rank
+    from series group by region
+), shown as (
+    select s.*, r.region_rank, r.n_over_time, r.n_single,
+           row_number() over (partition by s.region, s.n_points > 1 order by s.n_points desc,
+                              s.n_conflicts desc, s.n_sources desc, s.indicator, s.measure, s.unit_base) as series_rank
+    from series s join regions r using (region)
+    where r.region_rank <= {MAX_REGIONS}
+    qualify series_rank <= case when s.n_points > 1 then {MAX_CHARTS} else {MAX_FIGURES} end
+), sources as (
+    select sh.*, f.period, f.status, f.fact_value, f.distinct_values, len(f.indicator_ids) as n_point_sources,
+           unnest(f.indicator_ids) as indicator_id
+    from shown sh join facts f on f.region = sh.region and f.indicator = sh.indicator
+         and f.measure = sh.measure and f.unit_base is not distinct from sh.unit_base
 )
-select f.region, f.indicator, f.measure, f.unit_base, f.period, f.status, f.fact_value,
-       s.value_base, s.value, s.unit, s.qualifier, s.doc, s.evidence
-from facts f join stg_indicators s using (indicator_id)
-order by f.region, f.indicator, f.measure, f.unit_base, f.period, s.doc, s.char_start, indicator_id
+select s.region_rank, s.region, s.n_over_time, s.n_single, s.n_points > 1 as over_time, s.series_rank,
+       s.indicator, s.measure, s.unit_base, s.period, s.status, s.fact_value, s.distinct_values,
+       s.n_point_sources, i.value_base, i.value, i.unit, i.qualifier, i.doc, i.evidence
+from sources s join stg_indicators i using (indicator_id)
+qualify row_number() over (partition by s.region, s.indicator, s.measure, s.unit_base, s.period
+                           order by i.doc, i.char_start, indicator_id) <= {MAX_SOURCES}
+order by s.region_rank, over_time desc, s.series_rank, s.period, i.doc, i.char_start, indicator_id
+"""
+
+TOTALS_SQL = f"""
+select count(*) as figures, count(*) filter (starts_with(indicator, '{UNNAMED}')) as unnamed,
+       count(distinct region) filter (not starts_with(indicator, '{UNNAMED}')) as regions
+from stg_indicators where not target and period is not null
 """
 
 PERIOD = re.compile(r"^(?P<year>\d{4})(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|-(?P<month>\d{2})(?:\.\.(?P<to_month>\d{2}))?"
@@ -66,15 +104,9 @@ class Source:
 class Point:
     period: str
     status: str                 # single / agreed / conflict (fct_facts)
-    value: float | None         # the fact's value; None for a conflict
-    sources: tuple[Source, ...]
-
-    @property
-    def values(self) -> list[float]:
-        """What the chart draws: the value, or each distinct value of a conflict."""
-        if self.value is not None:
-            return [self.value]
-        return sorted({s.value_base for s in self.sources})
+    values: tuple[float, ...]   # the value, or each distinct value of a conflict
+    sources: tuple[Source, ...]  # the first MAX_SOURCES
+    n_sources: int              # all of them
 
 
 @dataclass(frozen=True)
@@ -83,11 +115,8 @@ class Series:
     indicator: str
     measure: str
     unit_base: str
-    points: tuple[Point, ...]   # in period order
-
-    @property
-    def conflicts(self) -> int:
-        return sum(p.status == "conflict" for p in self.points)
+    points: tuple[Point, ...]   # in period order, the latest MAX_PERIODS
+    n_points: int               # all its periods
 
 
 def period_span(period: str) -> tuple[str, float, float]:
@@ -121,43 +150,44 @@ def _text(value) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-def series_by_region(rows: pd.DataFrame) -> dict[str, list[Series]]:
-    """The named series of each region, from POINTS_SQL rows (plain Python: a pandas
-    group per series costs ~3 ms, a second for the seed pages' 250 series)."""
-    def series_key(r):
-        return r["region"], r["indicator"], r["measure"], _text(r["unit_base"])
-    records = sorted((r for r in rows.to_dict("records") if not r["indicator"].startswith(UNNAMED)),
-                     key=lambda r: (*series_key(r), r["period"]))   # stable: sources stay in page order
-    out: dict[str, list[Series]] = {}
-    for (region, indicator, measure, unit_base), group in groupby(records, key=series_key):
-        points = []
-        for (period, status), facts in groupby(group, key=lambda r: (r["period"], r["status"])):
-            facts = list(facts)
-            value = facts[0]["fact_value"]
-            points.append(Point(period, status, None if pd.isna(value) else float(value), tuple(
-                Source(r["doc"], r["value"], _text(r["unit"]), _text(r["qualifier"]), _text(r["evidence"]),
-                       r["value_base"]) for r in facts)))
-        points.sort(key=lambda p: _period_key(p.period))
-        out.setdefault(region, []).append(Series(region, indicator, measure, unit_base, tuple(points)))
-    return out
+@dataclass(frozen=True)
+class Region:
+    name: str
+    charted: tuple[Series, ...]   # its series over time the page charts
+    listed: tuple[Series, ...]    # its series of one period the page lists
+    n_over_time: int              # all its series over time
+    n_single: int                 # all its series of one period
 
 
-def main_series(series: list[Series]) -> tuple[list[Series], list[Series]]:
-    """(charted, listed): the series over two periods or more, most periods first (at most
-    MAX_CHARTS), and the series of one period, conflicts and most-cited first."""
-    over_time = sorted((s for s in series if len(s.points) > 1),
-                       key=lambda s: (-len(s.points), -s.conflicts, s.indicator, s.measure))
-    single = sorted((s for s in series if len(s.points) == 1),
-                    key=lambda s: (-s.conflicts, -len(s.points[0].sources), s.indicator, s.measure))
-    return over_time[:MAX_CHARTS], single
+def regions_of(rows: pd.DataFrame) -> list[Region]:
+    """The page's regions from PAGE_SQL rows, in their order (plain Python: a pandas
+    group per series costs ~3 ms)."""
+    records = rows.to_dict("records")
+    regions = []
+    for _, region_rows in groupby(records, key=lambda r: r["region_rank"]):
+        region_rows = list(region_rows)
+        series = {True: [], False: []}
+        for (over_time, _), series_rows in groupby(region_rows, key=lambda r: (r["over_time"], r["series_rank"])):
+            series[bool(over_time)].append(_series(list(series_rows)))
+        first = region_rows[0]
+        regions.append(Region(first["region"], tuple(series[True]), tuple(series[False]),
+                              int(first["n_over_time"]), int(first["n_single"])))
+    return regions
 
 
-def region_order(by_region: dict[str, list[Series]]) -> list[str]:
-    """Regions with the most series over time first, then the most figures."""
-    def key(region):
-        series = by_region[region]
-        return -sum(len(s.points) > 1 for s in series), -len(series), region
-    return sorted(by_region, key=key)
+def _series(rows: list[dict]) -> Series:
+    points = []
+    for (period, status), facts in groupby(rows, key=lambda r: (r["period"], r["status"])):
+        facts = list(facts)
+        fact = facts[0]
+        values = (fact["fact_value"],) if status != "conflict" else tuple(sorted(fact["distinct_values"]))
+        points.append(Point(period, status, tuple(float(v) for v in values), tuple(
+            Source(r["doc"], r["value"], _text(r["unit"]), _text(r["qualifier"]), _text(r["evidence"]),
+                   r["value_base"]) for r in facts), int(fact["n_point_sources"])))
+    points.sort(key=lambda p: _period_key(p.period))
+    first = rows[0]
+    return Series(first["region"], first["indicator"], first["measure"], _text(first["unit_base"]),
+                  tuple(points[-MAX_PERIODS:]), len(points))
 
 
 # --------------------------------------------------------------------------- numbers
@@ -183,7 +213,8 @@ def _number(value: float) -> str:
 
 def chart_svg(series: Series) -> str:
     """The series as an inline SVG line chart: x is the middle of each period, one line
-    per kind of period, a conflict's every value as a red dot."""
+    per kind of period, a conflict's values as red dots (its lowest and highest when it
+    has more than MAX_DOTS)."""
     divisor, _ = chart_unit(series)
     lines: dict[str, list[dict]] = {}
     labels: dict[float, str] = {}
@@ -191,7 +222,8 @@ def chart_svg(series: Series) -> str:
         kind, start, end = period_span(point.period)
         x = round((start + end) / 2, 4)
         labels[x] = point.period
-        for value in point.values:
+        values = point.values if len(point.values) <= MAX_DOTS else (point.values[0], point.values[-1])
+        for value in values:
             line = "conflict" if point.status == "conflict" else kind
             lines.setdefault(line, []).append({"value": (x, value / divisor)})
     order = [k for k in KINDS if k in lines]
@@ -233,19 +265,14 @@ def _measure_label(measure: str) -> str:
 # --------------------------------------------------------------------------- the page
 
 
-def report_html(validation: dict, rows: pd.DataFrame) -> str:
+def report_html(validation: dict, regions: list[Region], totals: dict) -> str:
     """The whole page: the run's data quality, then a section per region."""
-    by_region = series_by_region(rows)
-    regions = region_order(by_region)
-    shown = regions[:MAX_REGIONS]
-    unnamed = int(rows["indicator"].str.startswith(UNNAMED).sum())
-    parts = [_head(validation), _quality(validation, len(rows), unnamed)]
+    parts = [_head(validation), _quality(validation, totals)]
     parts.append('<nav class="regions"><b>Regions</b> ' + " · ".join(
-        f'<a href="#r{i}">{html.escape(r)}</a>' for i, r in enumerate(shown)) + "</nav>")
-    for i, region in enumerate(shown):
-        parts.append(_region_section(i, region, by_region[region]))
-    if len(regions) > len(shown):
-        parts.append(f'<p class="note">{len(regions) - len(shown)} more regions are not shown: '
+        f'<a href="#r{i}">{html.escape(r.name)}</a>' for i, r in enumerate(regions)) + "</nav>")
+    parts += [_region_section(i, region) for i, region in enumerate(regions)]
+    if totals["regions"] > len(regions):
+        parts.append(f'<p class="note">{totals["regions"] - len(regions)} more regions are not shown: '
                      f'<code>gaoxin query "select * from fct_timeseries where region = \'…\'"</code></p>')
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -274,7 +301,7 @@ def _head(validation: dict) -> str:
             f'<span class="status-conflict">red</span>: the pages disagree (every value is kept).</p>')
 
 
-def _quality(validation: dict, figures: int, unnamed: int) -> str:
+def _quality(validation: dict, totals: dict) -> str:
     verdict = ('<span class="ok">passed</span>' if validation.get("success")
                else '<span class="failed">FAILED</span>')
     rows = "".join(
@@ -283,27 +310,28 @@ def _quality(validation: dict, figures: int, unnamed: int) -> str:
         for s in validation.get("suites", []))
     return (f"<p>Validation {verdict}: <a href=\"index.html\">Data Docs</a> (every check, its history)</p>"
             f"<table><tr><th>table</th><th>expectations</th><th>failed</th><th>failed expectations</th></tr>"
-            f"{rows}</table><p class=note>{figures} figures with a period; {unnamed} of them have no indicator "
+            f"{rows}</table><p class=note>{totals['figures']} figures with a period; {totals['unnamed']} of them "
+            f"have no indicator "
             f"name ({UNNAMED}) and are not shown.</p>")
 
 
-def _region_section(i: int, region: str, series: list[Series]) -> str:
-    charted, single = main_series(series)
-    parts = [f'<h2 id="r{i}">{html.escape(region)}</h2>']
-    more = sum(len(s.points) > 1 for s in series) - len(charted)
-    for s in charted:
-        parts.append(f"<h3>{html.escape(s.indicator)} ({_measure_label(s.measure)}, {html.escape(chart_unit(s)[1])})</h3>")
+def _region_section(i: int, region: Region) -> str:
+    parts = [f'<h2 id="r{i}">{html.escape(region.name)}</h2>']
+    for s in region.charted:
+        parts.append(f"<h3>{html.escape(s.indicator)} ({_measure_label(s.measure)}, "
+                     f"{html.escape(chart_unit(s)[1])})</h3>")
         parts.append(f'<div class="chart">{chart_svg(s)}</div>')
+        if s.n_points > len(s.points):
+            parts.append(f'<p class="note">the latest {len(s.points)} of its {s.n_points} periods</p>')
         parts.append(_points_table(s.points))
-    if more > 0:
-        parts.append(f'<p class="note">{more} more series over time: '
-                     f'<code>gaoxin query "select * from fct_timeseries where region = \'{html.escape(region)}\'"</code></p>')
-    if single:
-        parts.append(f"<h3>Figures of one period ({len(single)})</h3>")
-        parts.append(_points_table([s.points[0] for s in single[:MAX_FIGURES]],
-                                   names=[s.indicator for s in single[:MAX_FIGURES]]))
-        if len(single) > MAX_FIGURES:
-            parts.append(f'<p class="note">and {len(single) - MAX_FIGURES} more.</p>')
+    more = f'<code>gaoxin query "select * from fct_timeseries where region = \'{html.escape(region.name)}\'"</code>'
+    if region.n_over_time > len(region.charted):
+        parts.append(f'<p class="note">{region.n_over_time - len(region.charted)} more series over time: {more}</p>')
+    if region.listed:
+        parts.append(f"<h3>Figures of one period ({region.n_single})</h3>")
+        parts.append(_points_table([s.points[0] for s in region.listed], names=[s.indicator for s in region.listed]))
+        if region.n_single > len(region.listed):
+            parts.append(f'<p class="note">and {region.n_single - len(region.listed)} more: {more}</p>')
     return "\n".join(parts)
 
 
@@ -311,6 +339,7 @@ def _points_table(points, names: list[str] | None = None) -> str:
     head = ("<th>indicator</th>" if names else "") + \
         "<th>period</th><th>value</th><th>status</th><th>page</th><th>evidence</th>"
     rows = []
+    width = len(head.split("<th>")) - 1
     for k, point in enumerate(points):
         for source in point.sources:
             value = f"{source.qualifier}{_number(source.value)} {source.unit}".strip()
@@ -319,11 +348,15 @@ def _points_table(points, names: list[str] | None = None) -> str:
                 + f"<td>{html.escape(point.period)}</td><td class=num>{html.escape(value)}</td>"
                 f'<td class="status-{point.status}">{point.status}</td><td>{html.escape(source.doc)}</td>'
                 f'<td class="evidence">{html.escape(source.evidence)}</td></tr>')
+        if point.n_sources > len(point.sources):
+            rows.append(f'<tr class="{point.status} more"><td class="note" colspan="{width}">{point.period}: '
+                        f'{point.n_sources - len(point.sources)} more pages print it</td></tr>')
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
 def write_report_page(con, validation: dict, path: Path) -> None:
     """Query the facts through `con` (views and marts of the version) and write the page."""
-    rows = con.execute(POINTS_SQL).df()
+    regions = regions_of(con.execute(PAGE_SQL).df())
+    totals = con.execute(TOTALS_SQL).df().iloc[0].to_dict()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(report_html(validation, rows), "utf-8")
+    path.write_text(report_html(validation, regions, totals), "utf-8")

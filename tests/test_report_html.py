@@ -141,24 +141,41 @@ def test_pages_of_a_run_load_nothing_from_the_network(landed, page):
 # --------------------------------------------------------------------------- the builder
 
 
-def rows(*points) -> pd.DataFrame:
-    """POINTS_SQL rows: (period, status, fact value, value_base, doc, evidence)."""
-    return pd.DataFrame([
-        {"region": "杭州高新区(滨江)", "indicator": "地区生产总值", "measure": "level", "unit_base": "元",
-         "period": period, "status": status, "fact_value": fact, "value_base": base, "value": base / 1e8,
-         "unit": "亿元", "qualifier": "", "doc": doc, "evidence": evidence}
-        for period, status, fact, base, doc, evidence in points])
+def page_of(*figures) -> tuple[list[R.Region], str]:
+    """The page's regions and HTML for indicator rows (period, value_base, doc, evidence,
+    and any other column), through the real marts on DuckDB."""
+    from flows.marts import mart_models
+    from transforms import tables as T
+    base = {"region": "杭州高新区(滨江)", "indicator": "地区生产总值", "measure": "level", "unit": "亿元",
+            "unit_base": "元", "target": False, "qualifier": "", "run_id": "r"}
+    indicators = T.frame([{**base, "indicator_id": f"i{k}", "char_start": k, "value": f["value_base"] / 1e8, **f}
+                          for k, f in enumerate(figures)], T.INDICATORS)
+    runs = T.frame([{"run_id": "r", "started_at": "2026-01-01T00:00:00"}], T.RUNS)
+    with duckdb.connect() as con:
+        con.register("indicators", indicators)
+        con.register("runs", runs)
+        for name, sql in mart_models():
+            con.execute(f"create view {name} as {sql}")
+        regions = R.regions_of(con.execute(R.PAGE_SQL).df())
+        totals = con.execute(R.TOTALS_SQL).df().iloc[0].to_dict()
+    return regions, R.report_html({"run_id": "r", "success": False, "suites": []}, regions, totals)
+
+
+def figure(period, value_base, doc, evidence, **other) -> dict:
+    return {"period": period, "value_base": value_base, "doc": doc, "evidence": evidence, **other}
 
 
 def test_a_conflict_in_a_series_is_one_red_dot_per_value_and_one_row_per_page():
-    facts = rows(("2020", "single", 1.6e11, 1.6e11, "a.txt", "实现GDP近1600亿元"),
-                 ("2021", "conflict", None, 1.8e11, "a.txt", "GDP达1800亿元"),
-                 ("2021", "conflict", None, 1.9e11, "b.txt", "GDP达1900亿元"),
-                 ("2022", "agreed", 2.0e11, 2.0e11, "a.txt", "GDP达2000亿元"),
-                 ("2022", "agreed", 2.0e11, 2.0e11, "b.txt", "GDP为2000亿元"))
-    (series,) = R.series_by_region(facts)["杭州高新区(滨江)"]
-    assert [p.period for p in series.points] == ["2020", "2021", "2022"]
-    assert series.points[1].values == [1.8e11, 1.9e11]
+    regions, page = page_of(figure("2020", 1.6e11, "a.txt", "实现GDP近1600亿元"),
+                            figure("2021", 1.8e11, "a.txt", "GDP达1800亿元"),
+                            figure("2021", 1.9e11, "b.txt", "GDP达1900亿元"),
+                            figure("2022", 2.0e11, "a.txt", "GDP达2000亿元"),
+                            figure("2022", 2.0e11, "b.txt", "GDP为2000亿元"))
+    (region,) = regions
+    (series,) = region.charted
+    assert [(p.period, p.status) for p in series.points] == [("2020", "single"), ("2021", "conflict"),
+                                                            ("2022", "agreed")]
+    assert series.points[1].values == (1.8e11, 1.9e11)
     svg = R.chart_svg(series)
     dots: dict[str, int] = {}   # series -> dots drawn (pygal writes each series' group more than once)
     for serie, body in re.findall(r'<g class="series serie-(\d+) color-\d+">(.*?)(?=<g class="series|$)', svg, re.S):
@@ -167,21 +184,47 @@ def test_a_conflict_in_a_series_is_one_red_dot_per_value_and_one_row_per_page():
     assert svg.count('class="line reactive nofill"') == 1     # the conflict's dots are not joined
     assert R.COLORS["conflict"] in svg and "冲突" in svg
     assert R.chart_unit(series) == (1e8, "亿元") and ">1,900<" in svg     # values drawn in 亿元
-    page = R.report_html({"run_id": "r", "success": True, "suites": []}, facts)
     assert "<h3>地区生产总值 (水平, 亿元)</h3>" in page
     conflict_rows = re.findall(r'<tr class="conflict">(.*?)</tr>', page, re.S)
     assert len(conflict_rows) == 2 and "a.txt" in conflict_rows[0] and "b.txt" in conflict_rows[1]
     assert "GDP为2000亿元" in page and "GDP达1900亿元" in page
 
 
-def test_unnamed_figures_are_counted_not_charted():
-    facts = pd.concat([rows(("2020", "single", 1e9, 1e9, "a.txt", "投资10亿元"),
-                            ("2021", "single", 2e9, 2e9, "a.txt", "投资20亿元")).assign(indicator=R.UNNAMED),
-                       rows(("2020", "single", 1.6e11, 1.6e11, "a.txt", "实现GDP近1600亿元"))])
-    page = R.report_html({"run_id": "r", "success": False, "suites": []}, facts)
-    assert "<svg" not in page and "投资10亿元" not in page and "实现GDP近1600亿元" in page
-    assert f"3 figures with a period; 2 of them have no indicator name ({R.UNNAMED})" in page
+def test_regions_with_series_over_time_come_first_and_unnamed_figures_are_counted_not_shown():
+    regions, page = page_of(
+        figure("2020", 1e9, "a.txt", "投资10亿元", indicator=R.UNNAMED),
+        figure("2021", 2e9, "a.txt", "投资20亿元", indicator=R.UNNAMED),
+        figure("2020", 5e10, "a.txt", "清远GDP500亿元", region="清远高新区"),
+        figure("2020", 1.6e11, "a.txt", "实现GDP近1600亿元"),
+        figure("2022H1", 1e11, "b.txt", "上半年GDP首破千亿元"),
+        figure("2021", 57, "a.txt", "上市公司57家", indicator="上市公司数量", unit="家", unit_base="家"))
+    assert [r.name for r in regions] == ["杭州高新区(滨江)", "清远高新区"]
+    zone = regions[0]
+    assert [s.indicator for s in zone.charted] == ["地区生产总值"] and zone.n_over_time == 1
+    assert [s.indicator for s in zone.listed] == ["上市公司数量"] and zone.n_single == 1
+    assert page.count("<svg") == 1 and "投资10亿元" not in page and "清远GDP500亿元" in page
+    assert f"6 figures with a period; 2 of them have no indicator name ({R.UNNAMED})" in page
     assert "FAILED" in page
+
+
+def test_the_page_is_bounded_whatever_the_corpus():
+    """At most MAX_REGIONS regions of MAX_CHARTS charts of the latest MAX_PERIODS periods,
+    MAX_SOURCES pages a point: a corpus of any size makes a page of bounded size."""
+    figures = [figure(str(2000 + year), 1e9 * (year + 1), "a.txt", f"第{k}项{year}", indicator=f"指标{k}",
+                      region=f"区{r:02d}") for r in range(R.MAX_REGIONS + 2) for k in range(R.MAX_CHARTS + 1)
+               for year in range(2)]
+    long = [figure(str(1990 + year), 1e9 * (year + 1), "a.txt", f"GDP{year}") for year in range(R.MAX_PERIODS + 2)]
+    many_pages = [figure("2030", 9e9, f"{d}.txt", f"GDP九十亿元 ({d})") for d in range(R.MAX_SOURCES + 2)]
+    regions, page = page_of(*figures)
+    assert len(regions) == R.MAX_REGIONS and all(len(r.charted) == R.MAX_CHARTS for r in regions)
+    assert "2 more regions are not shown" in page and "1 more series over time" in page
+    (zone,), page = page_of(*long, *many_pages)
+    (gdp,) = zone.charted
+    assert gdp.n_points == R.MAX_PERIODS + 3 and len(gdp.points) == R.MAX_PERIODS
+    assert gdp.points[-1].period == "2030" and gdp.points[0].period == str(1990 + 3)   # the latest ones
+    assert gdp.points[-1].n_sources == R.MAX_SOURCES + 2 and len(gdp.points[-1].sources) == R.MAX_SOURCES
+    assert f"the latest {R.MAX_PERIODS} of its {R.MAX_PERIODS + 3} periods" in page
+    assert "2030: 2 more pages print it" in page
 
 
 @pytest.mark.parametrize("period, kind, start, end", [
