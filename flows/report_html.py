@@ -82,11 +82,12 @@ from stg_indicators where not target and period is not null
 
 PERIOD = re.compile(r"^(?P<year>\d{4})(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|-(?P<month>\d{2})(?:\.\.(?P<to_month>\d{2}))?"
                     r"|\.\.(?P<to_year>\d{4}))?$")
-# what a period covers, named as the series a chart draws it in (like is joined with like)
-KINDS = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度", "months": "年内累计",
-         "years": "多年", "conflict": "冲突 (sources disagree)"}
-COLORS = {"year": "#1f77b4", "half": "#2ca02c", "quarter": "#9467bd", "month": "#8c564b",
-          "months": "#ff7f0e", "years": "#17becf", "conflict": "#d62728"}
+# a chart's lines, one per kind of period, in legend order (month ranges and year ranges:
+# one line per span, see _line); a conflict's values are dots on no line
+KINDS = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度"}
+CONFLICT = "冲突 (sources disagree)"
+CONFLICT_COLOR = "#d62728"
+COLORS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#bcbd22", "#e377c2")
 FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
 
@@ -216,23 +217,23 @@ def chart_svg(series: Series) -> str:
     per kind of period, a conflict's values as red dots (its lowest and highest when it
     has more than MAX_DOTS)."""
     divisor, _ = chart_unit(series)
-    lines: dict[str, list[dict]] = {}
+    lines: dict[tuple, list[dict]] = {}
     labels: dict[float, str] = {}
     for point in series.points:
-        kind, start, end = period_span(point.period)
+        _, start, end = period_span(point.period)
         x = round((start + end) / 2, 4)
         labels[x] = point.period
         values = point.values if len(point.values) <= MAX_DOTS else (point.values[0], point.values[-1])
         for value in values:
-            line = "conflict" if point.status == "conflict" else kind
-            lines.setdefault(line, []).append({"value": (x, value / divisor)})
-    order = [k for k in KINDS if k in lines]
+            lines.setdefault(_line(point), []).append({"value": (x, value / divisor)})
+    order = sorted(lines)
+    colors = [CONFLICT_COLOR if line[-1] == CONFLICT else COLORS[k % len(COLORS)] for k, line in enumerate(order)]
     xs = sorted(labels)
     pad = max(0.25, (xs[-1] - xs[0]) * 0.08)
     ys = [v["value"][1] for line in lines.values() for v in line]
     chart = pygal.XY(
         width=760, height=330, explicit_size=True, js=[], disable_xml_declaration=True,
-        style=Style(font_family=FONTS, colors=tuple(COLORS[k] for k in order), background="white",
+        style=Style(font_family=FONTS, colors=tuple(colors), background="white",
                     plot_background="white", title_font_size=15, label_font_size=11, legend_font_size=12,
                     value_font_size=11),
         x_labels=xs, x_value_formatter=lambda x: labels.get(round(x, 4), ""), x_label_rotation=20,
@@ -240,12 +241,30 @@ def chart_svg(series: Series) -> str:
         range=_y_range(series.measure, ys), inverse_y_axis=series.measure == "rank", max_scale=6,
         print_values=True, dots_size=4, show_x_guides=False,
         legend_at_bottom=True, legend_at_bottom_columns=len(order), truncate_legend=-1)
-    for kind in order:
-        chart.add(KINDS[kind], sorted(lines[kind], key=lambda v: v["value"]),
-                  stroke=kind != "conflict", dots_size=6 if kind == "conflict" else 4)
+    for line in order:
+        conflict = line[-1] == CONFLICT
+        chart.add(line[-1], sorted(lines[line], key=lambda v: v["value"]), stroke=not conflict,
+                  dots_size=6 if conflict else 4)
     svg = chart.render(is_unicode=True)
     # pygal's comments carry its web addresses; its script only feeds tooltips we do not load
     return re.sub(r"<!--.*?-->|<script\b.*?</script>", "", svg, flags=re.S)
+
+
+def _line(point: Point) -> tuple:
+    """The line a point is drawn on, as (legend order..., legend): like is joined with like
+    only, a year with years, January-September with January-September (not with
+    July-September)."""
+    if point.status == "conflict":
+        return 9, CONFLICT
+    kind = period_span(point.period)[0]
+    m = PERIOD.match(point.period)
+    if kind == "months":
+        first, last = int(m["month"]), int(m["to_month"])
+        return 4, first, last, f"{first}–{last}月"
+    if kind == "years":
+        years = int(m["to_year"]) - int(m["year"]) + 1
+        return 5, years, f"{years}年"
+    return list(KINDS).index(kind), KINDS[kind]
 
 
 def _y_range(measure: str, ys: list[float]) -> tuple[float, float]:

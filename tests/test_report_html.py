@@ -182,7 +182,7 @@ def test_a_conflict_in_a_series_is_one_red_dot_per_value_and_one_row_per_page():
         dots[serie] = dots.get(serie, 0) + body.count("<circle")
     assert dots == {"0": 2, "1": 2}    # the yearly line's 2020 and 2022, the conflict's two values
     assert svg.count('class="line reactive nofill"') == 1     # the conflict's dots are not joined
-    assert R.COLORS["conflict"] in svg and "冲突" in svg
+    assert R.CONFLICT_COLOR in svg and R.CONFLICT in svg
     assert R.chart_unit(series) == (1e8, "亿元") and ">1,900<" in svg     # values drawn in 亿元
     assert "<h3>地区生产总值 (水平, 亿元)</h3>" in page
     conflict_rows = re.findall(r'<tr class="conflict">(.*?)</tr>', page, re.S)
@@ -225,6 +225,17 @@ def test_the_page_is_bounded_whatever_the_corpus():
     assert gdp.points[-1].n_sources == R.MAX_SOURCES + 2 and len(gdp.points[-1].sources) == R.MAX_SOURCES
     assert f"the latest {R.MAX_PERIODS} of its {R.MAX_PERIODS + 3} periods" in page
     assert "2030: 2 more pages print it" in page
+
+
+def test_a_line_joins_only_like_periods():
+    regions, _ = page_of(figure("2020-01..09", 2.0e12, "a.txt", "1-9月进出口2万亿元"),
+                         figure("2021-01..09", 2.2e12, "a.txt", "1-9月进出口2.2万亿元"),
+                         figure("2021-07..09", 0.9e12, "a.txt", "三季度进出口0.9万亿元"),
+                         figure("2021", 3.0e12, "a.txt", "全年进出口3万亿元"))
+    svg = R.chart_svg(regions[0].charted[0])
+    assert svg.count('class="line reactive nofill"') == 1        # only January-September is joined
+    legend = re.findall(r"<text[^>]*>([^<]*)</text></g>", svg)
+    assert [t for t in legend if t in ("年度", "1–9月", "7–9月")] == ["年度", "1–9月", "7–9月"]
 
 
 @pytest.mark.parametrize("period, kind, start, end", [
