@@ -138,7 +138,7 @@ def _as_bool_series(values, index) -> pd.Series:
 
 
 def _each_value(column: pd.Series, test) -> pd.Series:
-    """test(str) for each row. A category column (as gaoxin stacks its tables) is tested
+    """test(str) for each row. A category column (gaoxin holds strings as categories) is tested
     once per category, one string at a time, and the verdicts taken by code: no list of
     every row's text is built (at 100 MB of pages that list alone was ~100 MB)."""
     if isinstance(column.dtype, pd.CategoricalDtype):

@@ -1,37 +1,40 @@
-"""Run the gaoxin Great Expectations checkpoint over the three output tables.
+"""Run the gaoxin Great Expectations checkpoints over the three output tables.
 
 Public API
 ----------
     validate_tables(documents, passages, indicators, *, docs_dir, run_id, reference_dir=None)
         -> ValidationReport
-      = validate_frame(validation_frame({"documents": ..., "passages": ..., "indicators": ...}), ...):
-        the flow builds the frame first, handing the tables over, so that they are dropped
-        before the checkpoint runs
+      = validate_frames(validation_frames({"documents": ..., "passages": ..., "indicators": ...}), ...):
+        the flow builds the frames first, handing the tables over, so that they are dropped
+        before the checkpoints run
     summary_text(report) -> str
     open_context(docs_dir)   # the (cached) GX file context; tests warm it once per session
 
 Design
 ------
 * The GX project is committed under ``expectations/gx/`` (great_expectations.yml, one
-  suite JSON per table, one validation definition per suite, ONE checkpoint
-  ``gaoxin``). Nothing there is written at run time: the validation results store
-  and the Data Docs site point at config variables that this module fills from the
-  caller's ``docs_dir`` (the context's ``runtime_environment``):
-  Data Docs -> ``docs_dir/index.html``; validation results -> ``docs_dir/_gx_runtime/``.
-* GX 1.x hands the SAME batch parameters to every validation definition of a
-  checkpoint (a dataframe asset accepts exactly ``{"dataframe": df}``), so one
-  checkpoint cannot be given three different frames. The three tables are therefore
-  stacked into one *validation frame* with a ``source_table`` column (and
-  ``row_number``, the row's position in its own table); every expectation carries a
-  ``row_condition`` ``source_table == '<suite>'``. The checkpoint runs once with
-  ``batch_parameters={"dataframe": stacked}``.
+  suite JSON per table, one validation definition per suite, one checkpoint per table).
+  Nothing there is written at run time: the validation results store and the Data
+  Docs site point at config variables that this module fills from the caller's
+  ``docs_dir`` (the context's ``runtime_environment``): Data Docs ->
+  ``docs_dir/index.html``; validation results -> ``docs_dir/_gx_runtime/``.
+* One dataframe asset per table (documents, passages, indicators), each validated by
+  its own checkpoint: GX 1.x hands the SAME batch parameters to every validation
+  definition of a checkpoint, and a dataframe asset takes exactly ``{"dataframe": df}``.
+  The three checkpoints run one after the other under one run id, then the Data Docs
+  are built once (index and the three new pages) and made readable offline
+  (``data_docs.py``). Each validation frame carries ``row_number`` (the row's position
+  in its table) to attribute failures.
+* History: docs_dir keeps the results and pages of the last runs
+  (``validation_results_limit`` in great_expectations.yml: 3 results a run); older
+  runs are pruned before a run. The flow seeds docs_dir with the live version's site.
 * The validation copy of the indicators also gets ``plausible_min``/``plausible_max``
   joined from ``transforms/reference/indicators.csv`` (bound for the indicator at the
   level of its region in ``regions.csv``); the suite compares them with built-in
   column-pair expectations. The gazetteer names, the unit bases and the spam lexicon
   path are passed as suite parameters, so the suites stay data. Whether a row's
-  passage_id / doc_id exists in the other table is a flag column of the stacked frame
-  (passage_known, doc_known).
+  passage_id / doc_id exists in the other table is a flag column of its validation
+  frame (passage_known, doc_known).
 * Expectation name = ``meta.name`` of the expectation in the suite JSON (unique per
   suite, stable, readable, e.g. ``region_known``); an expectation without one would be
   named ``<expectation_type>:<column>`` (``column_A,column_B`` for pairs).
@@ -48,9 +51,9 @@ import logging
 import math
 import os
 import re
-import shutil
 import threading
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +66,8 @@ __all__ = [
     "SuiteResult",
     "ValidationReport",
     "validate_tables",
-    "validation_frame",
-    "validate_frame",
+    "validation_frames",
+    "validate_frames",
     "input_columns",
     "summary_text",
     "open_context",
@@ -79,17 +82,18 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 GX_PROJECT_ROOT = PACKAGE_DIR  # the GX file context lives in PACKAGE_DIR / "gx"
 DEFAULT_REFERENCE_DIR = PACKAGE_DIR.parent / "transforms" / "reference"
 
-CHECKPOINT_NAME = "gaoxin"
 DATASOURCE_NAME = "gaoxin"
-ASSET_NAME = "tables"
-BATCH_DEFINITION_NAME = "stacked"
-DATA_DOCS_SITE = "gaoxin_site"
+BATCH_DEFINITION_NAME = "whole_table"
+DATA_DOCS_SITE = "gaoxin"
 RUNTIME_SUBDIR = "_gx_runtime"
 
+# a table's suite, data asset, validation definition and checkpoint all bear its name
 SUITES = ("indicators", "passages", "documents")
 KEY_COLUMN = {"indicators": "indicator_id", "passages": "passage_id", "documents": "doc_id"}
-TABLE_COLUMN = "source_table"
 ROW_COLUMN = "row_number"
+# what the flags and bounds of a table's validation frame are computed from
+DERIVED_FROM = {"indicators": {"passage_id", "doc_id", "indicator", "region", "unit_base", "measure"},
+                "passages": {"doc_id"}, "documents": {"doc_id"}}
 REGION_LEVELS = ("zone", "district", "city", "province", "country")
 SYNONYM_SEPARATORS = r"[|;；、,，/]"
 
@@ -270,7 +274,7 @@ def open_context(docs_dir: Path | str):
 
 def _release_batches(ctx) -> None:
     """Drop the batch GX keeps in its execution engine's caches: the context is cached
-    for the next run and would hold the whole stacked frame until then (at 100 MB of
+    for the next run and would hold the table validated last until then (at 100 MB of
     pages, through landing)."""
     manager = ctx.data_sources.get(DATASOURCE_NAME).get_execution_engine().batch_manager
     manager.reset_batch_cache()
@@ -278,63 +282,54 @@ def _release_batches(ctx) -> None:
 
 
 def _ensure_data_source(ctx) -> None:
-    """Get-or-create the pandas data source / dataframe asset / batch definition.
+    """Get-or-create the pandas data source and each table's dataframe asset / batch
+    definition.
 
     They are committed in great_expectations.yml, so normally this only reads. If one
     is missing it is created with GX's add_or_update / add calls (which persist it), and
-    the validation definitions and checkpoint are re-bound to it.
+    its table's validation definition and checkpoint are re-bound to it.
     """
-    created = False
     try:
         ds = ctx.data_sources.get(DATASOURCE_NAME)
     except (KeyError, LookupError, ValueError):
         ds = ctx.data_sources.add_or_update_pandas(DATASOURCE_NAME)
-        created = True
-    try:
-        asset = ds.get_asset(ASSET_NAME)
-    except (KeyError, LookupError):
-        asset = ds.add_dataframe_asset(ASSET_NAME)
-        created = True
-    try:
-        batch_definition = asset.get_batch_definition(BATCH_DEFINITION_NAME)
-    except (KeyError, LookupError):
-        batch_definition = asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)
-        created = True
-    if not created:
-        return
+    for table in SUITES:
+        created = False
+        try:
+            asset = ds.get_asset(table)
+        except (KeyError, LookupError):
+            asset = ds.add_dataframe_asset(table)
+            created = True
+        try:
+            batch_definition = asset.get_batch_definition(BATCH_DEFINITION_NAME)
+        except (KeyError, LookupError):
+            batch_definition = asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)
+            created = True
+        if created:
+            _rebind(ctx, table, batch_definition)
+
+
+def _rebind(ctx, table: str, batch_definition) -> None:
     import great_expectations as gx
 
-    log.warning(
-        "GX data source %r was missing from expectations/gx/great_expectations.yml and was "
-        "recreated; commit the regenerated expectations/gx files",
-        DATASOURCE_NAME,
-    )
-    definitions = [
-        ctx.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=name, data=batch_definition, suite=ctx.suites.get(name))
-        )
-        for name in SUITES
-    ]
-    checkpoint = ctx.checkpoints.get(CHECKPOINT_NAME)
-    ctx.checkpoints.add_or_update(
-        gx.Checkpoint(
-            name=CHECKPOINT_NAME,
-            validation_definitions=definitions,
-            actions=checkpoint.actions,
-            result_format=checkpoint.result_format,
-        )
-    )
+    log.warning("GX data asset %r was missing from expectations/gx/great_expectations.yml and was "
+                "recreated; commit the regenerated expectations/gx files", table)
+    definition = ctx.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=table, data=batch_definition, suite=ctx.suites.get(table)))
+    checkpoint = ctx.checkpoints.get(table)
+    ctx.checkpoints.add_or_update(gx.Checkpoint(name=table, validation_definitions=[definition],
+                                                actions=checkpoint.actions, result_format=checkpoint.result_format))
 
 
-# --------------------------------------------------------------------------- validation
+# --------------------------------------------------------------------------- validation frames
 
 
 @functools.cache
-def suite_columns() -> frozenset[str]:
-    """The columns the suites and the checkpoint's result format read: only these are
-    stacked for validation (the passages' original text, for one, is not checked)."""
+def suite_columns(table: str) -> frozenset[str]:
+    """The columns a table's suite and checkpoint read: only these are in its validation
+    frame (the passages' original text, for one, is not checked)."""
     gx_dir = GX_PROJECT_ROOT / "gx"
-    names: set[str] = {TABLE_COLUMN, ROW_COLUMN}
+    names: set[str] = {ROW_COLUMN}
 
     def visit(node) -> None:
         if isinstance(node, dict):
@@ -351,69 +346,56 @@ def suite_columns() -> frozenset[str]:
             for item in node:
                 visit(item)
 
-    for suite in SUITES:
-        suite_json = json.loads((gx_dir / "expectations" / f"{suite}.json").read_text("utf-8"))
-        visit([e["kwargs"] for e in suite_json["expectations"]])
-    checkpoint = json.loads((gx_dir / "checkpoints" / f"{CHECKPOINT_NAME}.json").read_text("utf-8"))
+    suite_json = json.loads((gx_dir / "expectations" / f"{table}.json").read_text("utf-8"))
+    visit([e["kwargs"] for e in suite_json["expectations"]])
+    checkpoint = json.loads((gx_dir / "checkpoints" / f"{table}.json").read_text("utf-8"))
     names.update(checkpoint["result_format"].get("unexpected_index_column_names", []))
     return frozenset(names)
 
 
-def input_columns() -> frozenset[str]:
-    """The table columns validation_frame() reads: what the suites check, and what the
-    flags and bounds are computed from. A caller may hand it only these."""
-    return suite_columns() | {"passage_id", "doc_id", "indicator", "region", "unit_base", "measure"}
+def input_columns(table: str) -> frozenset[str]:
+    """The columns of a table validation_frames() reads: what its suite checks, and what
+    the flags and bounds are computed from. A caller may hand it only these."""
+    return suite_columns(table) | DERIVED_FROM[table]
 
 
-def _stack(tables: dict[str, pd.DataFrame], ref: Reference) -> pd.DataFrame:
-    """The stacked frame; takes documents, passages and indicators out of `tables`."""
+def validation_frames(tables: dict[str, pd.DataFrame], *,
+                      reference_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Each table (documents, passages, indicators) as its checkpoint validates it: the
+    columns its suite reads, compacted, the flags and bounds, and row_number. The tables
+    are taken out of `tables`: a caller that hands over its only references to them lets
+    each column go as soon as it is compacted."""
+    ref = load_reference(reference_dir)
     documents, passages, indicators = (tables.pop(name) for name in ("documents", "passages", "indicators"))
     low, high = _plausible_bounds(indicators, ref)
-    parts = {
-        # Cross-table ids are checked as flags: a suite parameter listing every id is
-        # copied by GX at each step of each expectation (minutes at 100 MB of input).
-        "indicators": indicators.assign(plausible_min=low, plausible_max=high,
-                                        passage_known=_known(indicators, passages, "passage_id"),
-                                        doc_known=_known(indicators, documents, "doc_id")),
-        "passages": passages.assign(doc_known=_known(passages, documents, "doc_id")),
-        "documents": documents,
-    }
-    del documents, passages, indicators, low, high
-    keep = suite_columns()
-    parts = {name: frame.reset_index(drop=True).assign(**{TABLE_COLUMN: name, ROW_COLUMN: range(len(frame))})
-             for name, frame in parts.items()}
-    names = [c for c in dict.fromkeys(c for part in parts.values() for c in part.columns) if c in keep]
-    # A column at a time, compacted as soon as it is stacked, the biggest first, and each
-    # dropped from its table once stacked: a plain copy of the whole stack (concat copies)
-    # would cost its size again on top of the categories, and the tables' own columns
-    # would all be held until the end (the passages' text: 100 MB at 100 MB of pages).
-    stacked = {}
-    for name in sorted(names, key=lambda n: -sum(int(p[n].memory_usage(deep=True)) for p in parts.values() if n in p)):
-        stacked[name] = _stacked_column(list(parts.values()), name)
-        parts = {key: part.drop(columns=name) if name in part else part for key, part in parts.items()}
-    return pd.DataFrame({name: stacked[name] for name in names}, copy=False)
+    # Cross-table ids are checked as flags: a suite parameter listing every id is copied
+    # by GX at each step of each expectation (minutes at 100 MB of input).
+    indicators = indicators.assign(plausible_min=low, plausible_max=high,
+                                   passage_known=_known(indicators, passages, "passage_id"),
+                                   doc_known=_known(indicators, documents, "doc_id"))
+    passages = passages.assign(doc_known=_known(passages, documents, "doc_id"))
+    del low, high
+    return {"indicators": _compacted(indicators, "indicators"), "passages": _compacted(passages, "passages"),
+            "documents": _compacted(documents, "documents")}
 
 
-def _stacked_column(parts: list[pd.DataFrame], name: str) -> pd.Series:
-    """One column of the stack, compacted. A string column of one table only (the
-    passages' text) is made categorical in its table and placed by its codes, null
-    elsewhere: no plain copy of its strings is made (100 MB at 100 MB of pages)."""
-    holders = [i for i, part in enumerate(parts) if name in part]
-    if len(holders) == 1 and pd.api.types.infer_dtype(parts[holders[0]][name], skipna=True) == "string":
-        own = _compact(parts[holders[0]][name])
-        codes = np.full(sum(len(part) for part in parts), -1, dtype=own.cat.codes.dtype)
-        start = sum(len(part) for part in parts[:holders[0]])
-        codes[start:start + len(own)] = own.cat.codes
-        return pd.Series(pd.Categorical.from_codes(codes, dtype=own.dtype), name=name)
-    return _compact(pd.concat([part[[name]] if name in part else part[[]] for part in parts],
-                              ignore_index=True, sort=False)[name])
+def _compacted(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The columns the table's suite reads, compacted one at a time, each dropped once
+    done: when the caller has let go of the table, its own columns are not all held until
+    the end (the passages' text: 100 MB at 100 MB of pages)."""
+    keep = suite_columns(table)
+    frame = frame.copy(deep=False)   # the caller's frame keeps its columns
+    columns = {ROW_COLUMN: np.arange(len(frame), dtype=np.int64)}
+    for name in [c for c in frame.columns if c in keep]:
+        columns[name] = _compact(frame.pop(name).reset_index(drop=True))
+    return pd.DataFrame(columns, copy=False)
 
 
 def _compact(column: pd.Series) -> pd.Series:
-    """Strings as categories, flags as booleans. Every expectation filters a copy of the
-    stacked frame by its row_condition, and GX hashes the frame for each suite: copies
-    and hashes of a category column touch its codes (4 bytes a row), not its strings
-    (validation of the 100 MB bench tables: 15 s instead of 45)."""
+    """Strings as categories, flags as booleans. A row_condition filters a copy of the
+    frame, and GX hashes the frame for its batch: copies and hashes of a category column
+    touch its codes (4 bytes a row), not its strings (validation of the 100 MB bench
+    tables: 15 s instead of 45)."""
     kind = pd.api.types.infer_dtype(column, skipna=True)
     if kind == "string":
         column = column.astype("category")
@@ -423,7 +405,7 @@ def _compact(column: pd.Series) -> pd.Series:
         # the cache is pandas' internals, so a pandas without it only costs the memory.
         getattr(column.cat.categories, "_cache", {}).pop("_engine", None)
         return column
-    if kind == "boolean":   # True/False, with NaN where a table lacks the column
+    if kind == "boolean":   # True/False, with NaN where a row lacks the value
         return column.astype("boolean")
     return column
 
@@ -436,14 +418,7 @@ def _known(rows: pd.DataFrame, table: pd.DataFrame, column: str) -> pd.Series:
     return rows[column].isin(ids.dropna()) & rows[column].notna()
 
 
-def _reset_docs(docs: Path) -> None:
-    """Remove what GX wrote into docs_dir on earlier runs (site pages and results store)."""
-    for name in ("index.html", "validations", "expectations", RUNTIME_SUBDIR):
-        path = docs / name
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        elif path.exists() or path.is_symlink():
-            path.unlink()
+# --------------------------------------------------------------------------- results
 
 
 def _expectation_name(config) -> str:
@@ -484,14 +459,6 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def validation_frame(tables: dict[str, pd.DataFrame], *, reference_dir: Path | None = None) -> pd.DataFrame:
-    """The tables (documents, passages, indicators) stacked into the one frame the
-    checkpoint validates, with its own copy of the columns the suites read. They are
-    taken out of `tables`: a caller that hands over its only references to them lets
-    each column go as soon as it is stacked."""
-    return _stack(tables, load_reference(reference_dir))
-
-
 def validate_tables(
     documents: pd.DataFrame,
     passages: pd.DataFrame,
@@ -500,32 +467,33 @@ def validate_tables(
     docs_dir: Path,
     run_id: str,
     reference_dir: Path | None = None,
-    keep_history: bool = False,
+    history_runs: int | None = None,
 ) -> ValidationReport:
-    """Validate the three tables with ONE GX checkpoint run and rebuild Data Docs in docs_dir."""
-    frame = validation_frame({"documents": documents, "passages": passages, "indicators": indicators},
-                             reference_dir=reference_dir)
-    return validate_frame(frame, docs_dir=docs_dir, run_id=run_id, reference_dir=reference_dir,
-                          keep_history=keep_history)
+    """Validate the three tables, each with its checkpoint, and update the Data Docs in docs_dir."""
+    frames = validation_frames({"documents": documents, "passages": passages, "indicators": indicators},
+                               reference_dir=reference_dir)
+    return validate_frames(frames, docs_dir=docs_dir, run_id=run_id, reference_dir=reference_dir,
+                           history_runs=history_runs)
 
 
-def validate_frame(
-    frame: pd.DataFrame,
+def validate_frames(
+    frames: dict[str, pd.DataFrame],
     *,
     docs_dir: Path,
     run_id: str,
     reference_dir: Path | None = None,
-    keep_history: bool = False,
+    history_runs: int | None = None,
 ) -> ValidationReport:
-    """Run the checkpoint over a validation_frame() and rebuild Data Docs in docs_dir.
+    """Run each table's checkpoint over its validation_frames() frame, and update the
+    Data Docs in docs_dir. The frames are taken out of `frames`, each dropped once validated.
 
-    docs_dir receives the Data Docs site (index.html) and GX's runtime state
-    (_gx_runtime/). Unless keep_history, the GX-owned parts of docs_dir are cleared
-    first, so the site shows exactly this run. reference_dir defaults to
+    docs_dir holds the Data Docs site (index.html) and GX's results store (_gx_runtime/):
+    the results and pages of the last `history_runs` runs, this one included (default:
+    as configured in great_expectations.yml). reference_dir defaults to
     transforms/reference (regions.csv, indicators.csv, spam_lexicon.txt).
     """
     ref = load_reference(reference_dir)
-    regions = frame.loc[frame[TABLE_COLUMN] == "indicators", "region"].dropna().unique()
+    regions = frames["indicators"]["region"].dropna().unique()
     parameters = {
         # only the gazetteer names the rows use: the same verdict, and GX copies a suite
         # parameter at every step (3,500 names cost seconds a run)
@@ -537,80 +505,102 @@ def validate_frame(
     docs = Path(docs_dir).resolve()
     with _lock:  # GX 1.x checkpoints must not run in parallel threads
         ctx = open_context(docs)
-        if not keep_history:
-            _reset_docs(docs)
         from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
-        checkpoint = ctx.checkpoints.get(CHECKPOINT_NAME)
+        from . import data_docs
+
+        keep = history_runs if history_runs is not None else configured_history_runs(ctx)
+        data_docs.prune_history(docs, docs / RUNTIME_SUBDIR / "validations", keep - 1)
+        # one run id for the three checkpoints: the site lists their results as one run
+        run = RunIdentifier(run_name=str(run_id), run_time=datetime.now(timezone.utc))
+        results = {}
         try:
-            result = checkpoint.run(
-                batch_parameters={"dataframe": frame},
-                expectation_parameters=parameters,
-                run_id=RunIdentifier(run_name=str(run_id)),
-            )
+            for table in SUITES:
+                checkpoint_result = ctx.checkpoints.get(table).run(
+                    batch_parameters={"dataframe": frames.pop(table)},
+                    expectation_parameters=parameters,
+                    run_id=run,
+                )
+                _release_batches(ctx)
+                (key, result), = checkpoint_result.run_results.items()
+                results[table] = key, result
         finally:
             _release_batches(ctx)
+        ctx.build_data_docs(site_names=[DATA_DOCS_SITE],
+                            resource_identifiers=[key for key, _ in results.values()]
+                            + [ExpectationSuiteIdentifier(name=table) for table in SUITES])
+        data_docs.make_offline(docs)
 
-    by_suite = {vr.suite_name: vr for vr in result.run_results.values()}
     suites: list[SuiteResult] = []
     failed_rows: dict[str, set[str]] = {}
-    for suite_name in SUITES:
-        vr = by_suite.get(suite_name)
-        if vr is None:
-            raise RuntimeError(f"checkpoint {CHECKPOINT_NAME!r} returned no result for suite {suite_name!r}")
-        key_column = KEY_COLUMN[suite_name]
-        bad_rows: set[int] = set()
-        failed_names: list[str] = []
-        counts: dict[str, int] = {}
-        examples: dict[str, list[str]] = {}
-        for er in vr.results:
-            name = _expectation_name(er.expectation_config)
-            if er.success:
-                continue
-            failed_names.append(name)
-            res = er.result or {}
-            index_list = res.get("unexpected_index_list") or []
-            value_list = res.get("unexpected_list") or [None] * len(index_list)
-            rows = []
-            for entry, value in zip(index_list, value_list):
-                row = entry.get(ROW_COLUMN)
-                row = int(row) if not _is_missing(row) else -1
-                key = entry.get(key_column)
-                key = f"row:{row}" if _is_missing(key) else str(key)
-                rows.append((row, key, value))
-                bad_rows.add(row)
-                if suite_name == "indicators":
-                    failed_rows.setdefault(key, set()).add(name)
-            rows.sort(key=lambda r: r[0])
-            counts[name] = len(rows)
-            if rows:
-                examples[name] = [f"{key}: {_short(value)}" for _, key, value in rows[:5]]
-            else:
-                message = _exception_message(er.exception_info)
-                observed = res.get("observed_value")
-                examples[name] = [
-                    f"error: {_short(message, 120)}" if message else f"observed: {_short(observed, 80)}"
-                ]
-        stats = vr.statistics or {}
-        suites.append(
-            SuiteResult(
-                suite=suite_name,
-                evaluated=int(stats.get("evaluated_expectations", len(vr.results))),
-                failed=len(failed_names),
-                failed_expectations=sorted(failed_names),
-                unexpected_rows=len(bad_rows),
-                unexpected_counts=dict(sorted(counts.items())),
-                examples=dict(sorted(examples.items())),
-            )
-        )
-
+    for table in SUITES:
+        suite, rows = _suite_result(table, results[table][1])
+        suites.append(suite)
+        if table == "indicators":
+            failed_rows = rows
     return ValidationReport(
-        success=bool(result.success),
+        success=all(result.success for _, result in results.values()),
         suites=suites,
         failed_rows={k: sorted(v) for k, v in sorted(failed_rows.items())},
         docs_index=str(docs / "index.html"),
         run_id=str(run_id),
     )
+
+
+def configured_history_runs(ctx) -> int:
+    """Runs the Data Docs keep: the site's validation_results_limit over the results a
+    run writes (one a table)."""
+    site = ctx.variables.data_docs_sites[DATA_DOCS_SITE]
+    return max(1, int(site["site_index_builder"]["validation_results_limit"]) // len(SUITES))
+
+
+def _suite_result(table: str, vr) -> tuple[SuiteResult, dict[str, set[str]]]:
+    """A table's result, and its failing rows (key -> names of the expectations failed)."""
+    key_column = KEY_COLUMN[table]
+    bad_rows: set[int] = set()
+    failed_rows: dict[str, set[str]] = {}
+    failed_names: list[str] = []
+    counts: dict[str, int] = {}
+    examples: dict[str, list[str]] = {}
+    for er in vr.results:
+        name = _expectation_name(er.expectation_config)
+        if er.success:
+            continue
+        failed_names.append(name)
+        res = er.result or {}
+        index_list = res.get("unexpected_index_list") or []
+        value_list = res.get("unexpected_list") or [None] * len(index_list)
+        rows = []
+        for entry, value in zip(index_list, value_list):
+            row = entry.get(ROW_COLUMN)
+            row = int(row) if not _is_missing(row) else -1
+            key = entry.get(key_column)
+            key = f"row:{row}" if _is_missing(key) else str(key)
+            rows.append((row, key, value))
+            bad_rows.add(row)
+            failed_rows.setdefault(key, set()).add(name)
+        rows.sort(key=lambda r: r[0])
+        counts[name] = len(rows)
+        if rows:
+            examples[name] = [f"{key}: {_short(value)}" for _, key, value in rows[:5]]
+        else:
+            message = _exception_message(er.exception_info)
+            observed = res.get("observed_value")
+            examples[name] = [
+                f"error: {_short(message, 120)}" if message else f"observed: {_short(observed, 80)}"
+            ]
+    stats = vr.statistics or {}
+    suite = SuiteResult(
+        suite=table,
+        evaluated=int(stats.get("evaluated_expectations", len(vr.results))),
+        failed=len(failed_names),
+        failed_expectations=sorted(failed_names),
+        unexpected_rows=len(bad_rows),
+        unexpected_counts=dict(sorted(counts.items())),
+        examples=dict(sorted(examples.items())),
+    )
+    return suite, failed_rows
 
 
 def summary_text(report: ValidationReport, *, examples: int = 3) -> str:

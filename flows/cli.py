@@ -45,6 +45,7 @@ def format_summary(summary: dict) -> str:
         + (f" ({'; '.join(failed)})" if failed else "")
         + (f", by {v['run_id']} (no page changed since)" if v.get("run_id") not in (None, summary["run_id"]) else "")
         + f"; Data Docs: {v['docs_index']}",
+        f"  report      indicators over time, per region: {v.get('report_page') or 'not built'}",
         "  time        " + ", ".join(f"{k} {s:.2f}s" for k, s in t.items()),
     ]
     return "\n".join(lines)
@@ -169,9 +170,9 @@ def _row_limit(text: str) -> int:
 
 
 def cmd_report(args) -> int:
-    from flows.report import report_text
+    from flows.report import report_page, report_text
     try:
-        print(report_text(args.warehouse))
+        print(report_page(args.warehouse) if args.html else report_text(args.warehouse))
     except FileNotFoundError as e:
         print(f"gaoxin: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -234,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     query.set_defaults(fn=cmd_query)
     report = sub.add_parser("report", help="data-quality report: Data Docs path + text summary")
     report.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
+    report.add_argument("--html", action="store_true",
+                        help="where the report page is: per region, its main indicators over time as charts")
     report.set_defaults(fn=cmd_report)
     serve = sub.add_parser("serve", help="serve a scheduled deployment of the flow")
     serve.add_argument("--cron", default="0 6 * * *", help="when to run, a cron schedule in UTC")

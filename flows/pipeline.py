@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
@@ -188,23 +188,25 @@ def extract(docs: list[Document]) -> list[Document]:
         d, indicators=extract_document(d.passages, d.year), articles=describe_articles(d.passages)))
 
 
-@stage(name="validation_frame")
-def stack_for_validation(landing: wh.Landing):
-    """The validation frame, from the tables as written (only the columns it reads)."""
-    from expectations.validate import input_columns, validation_frame
+@stage(name="validation_frames")
+def frames_for_validation(landing: wh.Landing) -> dict[str, pd.DataFrame]:
+    """Each table's validation frame, from the tables as written (only the columns it reads)."""
+    from expectations.validate import input_columns, validation_frames
 
-    wanted = input_columns()
-
-    def read(table: str, schema: pa.Schema) -> pd.DataFrame:
-        return landing.read(table, [name for name in schema.names if name in wanted])
-    return validation_frame({"documents": read("documents", T.DOCUMENTS), "passages": read("passages", T.PASSAGES),
-                             "indicators": read(UNVALIDATED, T.INDICATORS)})
+    def read(file: str, table: str, schema: pa.Schema) -> pd.DataFrame:
+        wanted = input_columns(table)
+        return landing.read(file, [name for name in schema.names if name in wanted])
+    return validation_frames({"documents": read("documents", "documents", T.DOCUMENTS),
+                              "passages": read("passages", "passages", T.PASSAGES),
+                              "indicators": read(UNVALIDATED, "indicators", T.INDICATORS)})
 
 
 @stage(name="validate")
-def validate(frame, docs_dir: str, run_id: str) -> dict:
-    from expectations.validate import validate_frame   # GX import is slow: only here
-    return validate_frame(frame, docs_dir=Path(docs_dir), run_id=run_id).as_dict()
+def validate(frames: dict[str, pd.DataFrame], landing: wh.Landing, run_id: str) -> dict:
+    """The checkpoints over the frames (taken out of `frames`); the Data Docs are built
+    in the landing's docs directory, published only when the version goes live."""
+    from expectations.validate import validate_frames   # GX import is slow: only here
+    return validate_frames(frames, docs_dir=landing.docs_dir(), run_id=run_id).as_dict()
 
 
 @stage(name="land")
@@ -234,15 +236,21 @@ def land_validated(landing: wh.Landing, failed_rows: dict[str, list[str]]) -> tu
 
 
 @stage(name="commit")
-def commit(landing: wh.Landing, validation: dict) -> str:
-    """Switch the warehouse to the landed version. Returns where the Data Docs are."""
+def commit(landing: wh.Landing, validation: dict) -> dict:
+    """Add the report page to the version's Data Docs and switch the warehouse to the
+    landed version, Data Docs and page with it. Returns the validation report as landed
+    (with where its pages will be opened)."""
     from flows.marts import mart_models
     from flows.report import VALIDATION_FILE
+    from flows.report_html import REPORT_PAGE, write_report_page
     report = {k: v for k, v in validation.items() if k != "failed_rows"}
-    report["docs_index"] = landing.store.publish_docs(Path(validation["docs_index"]).parent)
+    report["docs_index"] = landing.docs_url()
+    report["report_page"] = landing.docs_url(REPORT_PAGE)
+    with landing.connect(mart_models()) as con:
+        write_report_page(con, report, landing.docs_dir() / REPORT_PAGE)
     landing.commit({VALIDATION_FILE: json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)})
     landing.store.write_views(mart_models())
-    return report["docs_index"]
+    return report
 
 
 @stage(name="land")
@@ -421,16 +429,16 @@ def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool =
         passage_counts = passages["removed"].value_counts(dropna=False).to_dict()
         del passages, articles, indicators
         _return_freed_memory()
-        frame = timed("validate", stack_for_validation, landing)
+        frames = timed("validate", frames_for_validation, landing)
         _return_freed_memory()   # what reading the tables back left
-        report = timed("validate", validate, frame, str(store.docs_dir()), run_id)
-        del frame
+        report = timed("validate", validate, frames, landing, run_id)
+        del frames
         _return_freed_memory()   # what validation freed
         landed, quarantine = timed("land", land_validated, landing, report["failed_rows"])
         counts = _counts(documents, passage_counts, landed, quarantine, rows.accepted, unchanged, removed)
         timed("land", land, landing, {"quarantine": (quarantine, T.QUARANTINE),
                                       "runs": (runs_table(counts, report["success"]), T.RUNS)})
-        report["docs_index"] = timed("land", commit, landing, report)
+        report = {**report, **timed("land", commit, landing, report)}
         bar.stop()
     return _finish(run_id, report, quarantine, counts, timings, store)
 
@@ -520,7 +528,9 @@ def with_dask(workers: int = 2, address: str | None = None):
 
 
 def _publish_report(validation: dict, quarantine: pd.DataFrame) -> None:
-    """The data-quality summary as a markdown artifact of the run, the quarantine sample as a table."""
+    """The data-quality summary as a markdown artifact of the run, the quarantine sample
+    as a table, the report page (indicators over time) as a link. Called once the run's
+    version is live."""
     from flows.report import report_markdown, worst_quarantined
     sample = worst_quarantined(quarantine, limit=20)
     create_markdown_artifact(report_markdown(validation, sample), key="gaoxin-data-quality",
@@ -528,6 +538,14 @@ def _publish_report(validation: dict, quarantine: pd.DataFrame) -> None:
     if sample:
         create_table_artifact([{k: str(v) for k, v in row.items()} for row in sample],
                               key="gaoxin-quarantine-sample", description="Worst quarantined rows")
+    create_link_artifact(_openable(validation["report_page"]), link_text="Indicators over time, per region",
+                         key="gaoxin-report", description="Charts of the main indicators of each region")
+
+
+def _openable(location: str) -> str:
+    """A link a browser opens: URLs as they are, a local path as a file:// URI (through
+    the data_docs link, so it shows the live version)."""
+    return location if "://" in location else Path(location).absolute().as_uri()
 
 
 def _concat(schema, *frames: pd.DataFrame) -> pd.DataFrame:

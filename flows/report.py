@@ -1,5 +1,5 @@
 """The data-quality report of the last run: per suite what ran and failed, the worst
-quarantined rows, and where the Data Docs are."""
+quarantined rows, and where the Data Docs and the report page (flows/report_html.py) are."""
 from __future__ import annotations
 
 import json
@@ -32,6 +32,8 @@ def report_markdown(validation: dict, quarantine_sample: list[dict]) -> str:
             lines.append(f"- {r['doc']} {r['region']} {r['indicator']} {r['value']}{r['unit']} "
                          f"[{r['failed_expectations']}] «{r['evidence']}»")
     lines += ["", f"Data Docs: {validation['docs_index']}"]
+    if validation.get("report_page"):
+        lines.append(f"Indicators over time, per region: {validation['report_page']}")
     return "\n".join(lines)
 
 
@@ -48,10 +50,29 @@ def worst_quarantined(quarantine: pd.DataFrame, limit: int = 10) -> list[dict]:
     return worst[SAMPLE_COLUMNS].head(limit).to_dict("records")
 
 
+def report_page(warehouse: str | Path) -> str:
+    """Where the live version's report page is (charts of each region's indicators)."""
+    location = _live_page(wh.Warehouse(warehouse))
+    if location is None:
+        raise FileNotFoundError(f"no report page in {warehouse}: run `gaoxin run` to build it "
+                                "(a version landed by an older gaoxin has none)")
+    return location
+
+
+def _live_page(store: wh.Warehouse) -> str | None:
+    from flows.report_html import REPORT_PAGE
+    location = store.docs_url(REPORT_PAGE) if store.current_version() else None
+    return location if location is not None and store.fs.exists(location) else None
+
+
 def report_text(warehouse: str | Path) -> str:
-    con = wh.Warehouse(warehouse).connect()
+    store = wh.Warehouse(warehouse)
+    con = store.connect()
     try:
         quarantine = con.execute("select * from quarantine").df()
     finally:
         con.close()
-    return report_markdown(load_validation(warehouse), worst_quarantined(quarantine))
+    validation = load_validation(warehouse)
+    # where the pages are now (the warehouse may have moved since it was landed)
+    validation["docs_index"], validation["report_page"] = store.docs_url(), _live_page(store)
+    return report_markdown(validation, worst_quarantined(quarantine))

@@ -2,10 +2,12 @@
 
 A warehouse is a local directory or an fsspec URL (s3://bucket/gaoxin, gs://…, memory://…).
 Both hold versions/<seq>-<run_id>/<table>.parquet, one directory per landed version
-(the newest two are kept), and data_docs/. What differs is the one atomic step:
+(the newest two are kept), each with its Data Docs in data_docs/. What differs is the
+one atomic step:
 
 - local: `current` is a symlink to the live version, replaced with one os.replace;
-  gaoxin.duckdb holds views over current/*.parquet (relative paths) for any DuckDB client;
+  gaoxin.duckdb holds the tables (loaded from current/*.parquet) for any DuckDB client,
+  and data_docs is a symlink to current/data_docs;
 - object storage has no rename: a version is written in place, then the small object
   CURRENT naming it is written (one PUT, atomic on S3, GCS and Azure). A version that
   CURRENT does not name is never read. Queries open an in-memory DuckDB with the
@@ -19,6 +21,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import socket
 import tempfile
 from contextlib import contextmanager
@@ -37,6 +40,8 @@ from fsspec.implementations.local import LocalFileSystem
 TABLES = ("documents", "passages", "articles", "indicators", "quarantine", "runs")
 KEEP_VERSIONS = 2
 POINTER = "CURRENT"
+DOCS = "data_docs"                    # a version's Data Docs site
+DOCS_LINK = f"current/{DOCS}"
 
 
 class WarehouseBusy(RuntimeError):
@@ -129,11 +134,11 @@ class Warehouse:
         return sorted((n for n in names if not n.startswith(".")), key=lambda n: (_seq(n), n))
 
     def _leftovers(self) -> list[str]:
-        """What a killed run left: a local staging directory, or a remote version written
+        """What a killed run left: a local staging (and Data Docs) directory, or a remote version written
         in place that CURRENT never came to name."""
         if self.is_local:
             versions = Path(self.path("versions"))
-            return sorted(p.name for p in versions.glob(".staging-*"))
+            return sorted(p.name for pattern in (".staging-*", f".{DOCS}-*") for p in versions.glob(pattern))
         live = self.current_version()
         return [n for n in self._version_names() if live is None or _seq(n) > _seq(live)]
 
@@ -145,23 +150,24 @@ class Warehouse:
         for name in older[:len(older) - (KEEP_VERSIONS - 1)]:
             self.fs.rm(self.path("versions", name), recursive=True)
 
-    def publish_docs(self, local_docs: Path) -> str:
-        """Copy Data Docs built locally into the warehouse; returns the index's URL."""
+    def docs_url(self, page: str = "index.html", version: str | None = None) -> str:
+        """Where a person opens a page of the live version's Data Docs (or of `version`'s
+        once live). Locally data_docs/ is a symlink into current/: it follows every switch."""
         if self.is_local:
-            return str(local_docs / "index.html")
-        target = self.path("data_docs")
-        if self.fs.exists(target):
-            self.fs.rm(target, recursive=True)
-        self.fs.put(str(local_docs), target, recursive=True)
-        return self.url("data_docs", "index.html")
+            return self.path(DOCS, page)
+        return self.url("versions", version or self.current_version(), DOCS, page)
 
-    def docs_dir(self) -> Path:
-        """Where GX builds the Data Docs: in the warehouse when local, else a local work
-        directory whose pages are copied into the warehouse after landing."""
-        if self.is_local:
-            return Path(self.path("data_docs"))
-        key = hashlib.sha256(self.location.encode()).hexdigest()[:12]
-        return Path(tempfile.gettempdir()) / f"gaoxin-data-docs-{key}"
+    def _link_docs(self) -> None:
+        """data_docs -> current/data_docs (a real directory left by an earlier release is replaced)."""
+        link = Path(self.path(DOCS))
+        if link.is_symlink() and os.readlink(link) == DOCS_LINK:
+            return
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        tmp = Path(self.path(".data_docs.tmp"))
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(DOCS_LINK)
+        os.replace(tmp, link)
 
     # ------------------------------------------------------------------ one writer
 
@@ -314,6 +320,42 @@ class Landing:
         self.store, self.name = store, name
         self.staging = store.path("versions", f".staging-{os.getpid()}" if store.is_local else name)
         store.fs.makedirs(self.staging, exist_ok=True)
+        self._docs: Path | None = None
+
+    def docs_dir(self) -> Path:
+        """A local directory for this version's Data Docs, first holding a copy of the live
+        version's (so their history goes on). It becomes the version's data_docs/ at
+        commit: until then no one reads it, and a run that fails or is killed leaves the
+        live Data Docs as they were. Locally it sits beside the staging directory (and
+        goes with it when a later run clears what a killed one left)."""
+        if self._docs is None:
+            store = self.store
+            key = hashlib.sha256(store.location.encode()).hexdigest()[:12]
+            work = Path(store.path("versions", f".{DOCS}-{os.getpid()}") if store.is_local
+                        else Path(tempfile.gettempdir()) / f"gaoxin-data-docs-{key}")
+            shutil.rmtree(work, ignore_errors=True)
+            live = store.current(DOCS)
+            if live is not None and store.fs.isdir(live):
+                if store.is_local:
+                    shutil.copytree(live, work, symlinks=True)
+                else:
+                    store.fs.get(live, str(work), recursive=True)
+            work.mkdir(parents=True, exist_ok=True)
+            self._docs = work
+        return self._docs
+
+    def docs_url(self, page: str = "index.html") -> str:
+        """Where a page of this version's Data Docs will be opened once it is live."""
+        return self.store.docs_url(page, self.name)
+
+    def connect(self, sql_models: list[tuple[str, str]]) -> duckdb.DuckDBPyConnection:
+        """DuckDB over the tables written to this landing, marts included: what the
+        version will show once live."""
+        con = duckdb.connect()
+        if not self.store.is_local:
+            con.register_filesystem(self.store.fs)
+        self.store._create_views(con, lambda name: self._url(name), sql_models)
+        return con
 
     def write(self, table: str, df: pd.DataFrame, schema: pa.Schema, prepare=None) -> int:
         """`prepare`, if given, turns each row group's slice of `df` into the rows written
@@ -355,6 +397,9 @@ class Landing:
     def _file(self, table: str) -> str:
         return f"{self.staging}/{table}.parquet"
 
+    def _url(self, table: str) -> str:
+        return self._file(table) if self.store.is_local else self.store.url("versions", self.name, f"{table}.parquet")
+
     def commit(self, files: dict[str, str] | None = None) -> str:
         """Add the run's small text files and switch the warehouse to this version in one
         step. Returns the version's path."""
@@ -366,12 +411,18 @@ class Landing:
             for f in Path(self.staging).iterdir():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
+            if self._docs is not None:
+                os.replace(self._docs, Path(self.staging) / DOCS)
             os.replace(self.staging, target)
             link = Path(store.path(".current.tmp"))
             link.unlink(missing_ok=True)
             link.symlink_to(Path("versions") / self.name)
             os.replace(link, store.path("current"))        # the one atomic step
+            store._link_docs()
         else:
+            if self._docs is not None:
+                store.fs.put(str(self._docs), f"{self.staging}/{DOCS}", recursive=True)
+                shutil.rmtree(self._docs)
             store.fs.pipe_file(store.path(POINTER), self.name.encode())   # the one atomic step
         store._prune(keep=self.name)
         return target

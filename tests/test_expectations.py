@@ -189,26 +189,32 @@ def test_suites_are_data_with_named_notes():
         assert len(names) == len(set(names)), f"duplicate expectation names in {suite}"
         for e in data["expectations"]:
             assert e["notes"].startswith("Guards against:"), e["meta"]["name"]
-            cond = e["kwargs"]["row_condition"]
-            parts = cond["conditions"] if cond["type"] == "and" else [cond]
-            assert parts[0] == {"type": "comparison", "column": {"name": "source_table"},
-                                "operator": "==", "parameter": suite}
         seen[suite] = names
-    checkpoints = list((GX_DIR / "checkpoints").glob("*.json"))
-    assert [p.name for p in checkpoints] == ["gaoxin.json"]
-    cp = json.loads(checkpoints[0].read_text(encoding="utf-8"))
-    assert [v["name"] for v in cp["validation_definitions"]] == list(V.SUITES)
-    assert cp["result_format"]["result_format"] == "COMPLETE"
-    assert "indicator_id" in cp["result_format"]["unexpected_index_column_names"]
+    # each table is its own data asset: no expectation picks its rows out of a stacked frame
+    assert "source_table" not in json.dumps([json.loads(p.read_text("utf-8")) for p in GX_DIR.rglob("*.json")])
+    checkpoints = sorted(p.stem for p in (GX_DIR / "checkpoints").glob("*.json"))
+    assert checkpoints == sorted(V.SUITES)
+    for table in V.SUITES:
+        cp = json.loads((GX_DIR / "checkpoints" / f"{table}.json").read_text(encoding="utf-8"))
+        definition = json.loads((GX_DIR / "validation_definitions" / f"{table}.json").read_text(encoding="utf-8"))
+        assert [v["name"] for v in cp["validation_definitions"]] == [table]
+        assert definition["data"]["asset"]["name"] == table and definition["suite"]["name"] == table
+        assert cp["result_format"]["result_format"] == "COMPLETE"
+        assert cp["result_format"]["unexpected_index_column_names"] == [V.KEY_COLUMN[table], V.ROW_COLUMN]
     assert "region_known" in seen["indicators"] and "kept_text_simplified" in seen["passages"]
 
 
 def test_great_expectations_yml_is_deterministic_and_offline():
+    import yaml
     text = (GX_DIR / "great_expectations.yml").read_text(encoding="utf-8")
     assert "analytics_enabled: false" in text
     assert "globally: false" in text  # progress bars off
     assert "${GAOXIN_DATA_DOCS_DIR}" in text and "${GAOXIN_GX_RUNTIME_DIR}" in text
     assert "uncommitted" not in text
+    config = yaml.safe_load(text)
+    assert sorted(config["fluent_datasources"][V.DATASOURCE_NAME]["assets"]) == sorted(V.SUITES)
+    site = config["data_docs_sites"][V.DATA_DOCS_SITE]
+    assert site["site_index_builder"]["validation_results_limit"] % len(V.SUITES) == 0   # whole runs
 
 
 def test_import_does_not_load_gx():
@@ -238,16 +244,32 @@ def test_clean_frames_pass_and_write_docs_outside_repo(run, frames, docs_dir):
     assert not (GX_DIR / "uncommitted").exists()
 
 
-def test_the_cached_context_does_not_keep_the_validated_frame(run, frames):
-    """The context outlives the run (it is cached); the stacked frame must not, or a run
-    carries it through landing."""
+def test_each_table_is_validated_as_its_own_data_asset(run, frames, tmp_path):
+    """The results and their pages read as the table's own: its data asset, no row
+    condition picking its rows out of another frame."""
+    docs = tmp_path / "docs"
+    documents, passages, indicators = frames
+    _set(indicators, "i5", region="火星高新区")
+    report = run(documents, passages, indicators, docs_dir=docs, run_id="assets")
+    for table in V.SUITES:
+        (result,) = (docs / "_gx_runtime" / "validations" / table / "assets").rglob("*.json")
+        meta = json.loads(result.read_text("utf-8"))["meta"]
+        assert meta["active_batch_definition"]["data_asset_name"] == table
+        (page,) = (docs / "validations" / table / "assets").rglob("*.html")
+        text = page.read_text("utf-8")
+        assert f"Data asset: {table}<br>" in text
+        assert "source_table" not in text
+    assert report.failed_rows == {"i5": ["region_known"]}
+
+
+def test_the_cached_context_does_not_keep_the_validated_frames(run, frames):
+    """The context outlives the run (it is cached); the validation frames must not, or a
+    run carries them through landing."""
     import gc
     report = run(*frames)
     assert report.success
     gc.collect()
-    stacked_rows = sum(map(len, frames))
-    alive = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and len(o) == stacked_rows
-             and V.TABLE_COLUMN in o.columns]
+    alive = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and V.ROW_COLUMN in o.columns]
     assert alive == []
 
 
@@ -262,16 +284,50 @@ def test_second_call_same_process_and_report_is_plain_data(run, frames):
     json.dumps(second.as_dict(), ensure_ascii=False)
 
 
-def test_other_docs_dir_and_history(run, frames, tmp_path):
-    """A second docs_dir in the same process gets its own site; by default each run
-    rebuilds the site from scratch, keep_history=True keeps earlier runs' pages."""
+def test_the_site_keeps_the_last_runs(run, frames, tmp_path, gx_context):
+    """A docs_dir keeps the results and pages of the last N runs: the index lists them,
+    so a user sees when a check began to fail; older runs are pruned."""
     other = tmp_path / "other_docs"
-    assert run(*frames, docs_dir=other, run_id="h1").success
-    assert run(*frames, docs_dir=other, run_id="h2", keep_history=True).success
-    assert (other / "index.html").is_file()
-    assert sorted(p.name for p in (other / "validations" / "indicators").iterdir()) == ["h1", "h2"]
-    assert run(*frames, docs_dir=other, run_id="h3").success
-    assert sorted(p.name for p in (other / "validations" / "indicators").iterdir()) == ["h3"]
+    documents, passages, indicators = frames
+    assert run(documents, passages, indicators, docs_dir=other, run_id="h1", history_runs=2).success
+    assert run(documents, passages, indicators, docs_dir=other, run_id="h2", history_runs=2).success
+    _set(indicators, "i5", region="火星高新区")
+    assert not run(documents, passages, indicators, docs_dir=other, run_id="h3", history_runs=2).success
+    for table in V.SUITES:
+        assert sorted(p.name for p in (other / "validations" / table).iterdir()) == ["h2", "h3"]
+        assert sorted(p.name for p in (other / "_gx_runtime" / "validations" / table).iterdir()) == ["h2", "h3"]
+    index = (other / "index.html").read_text("utf-8")
+    assert "h1" not in index and index.count("validations/indicators/h3/") == 1
+    assert index.count("validations/indicators/h2/") == 1
+    # the default is the site's configuration: whole runs of the three tables
+    limit = gx_context.variables.data_docs_sites[V.DATA_DOCS_SITE]["site_index_builder"]["validation_results_limit"]
+    assert V.configured_history_runs(gx_context) == limit // len(V.SUITES) > 1
+
+
+def test_data_docs_load_nothing_from_the_network(run, frames, tmp_path):
+    """Every page of the site loads its styles, scripts, fonts and images from the site
+    itself: status icons, the index's run list and the styling work offline."""
+    docs = tmp_path / "offline_docs"
+    run(*frames, docs_dir=docs, run_id="offline")
+    pages = sorted(docs.glob("**/*.html"))
+    assert {p.relative_to(docs).parts[0] for p in pages} >= {"index.html", "validations", "expectations"}
+    for page in pages:
+        assert_loads_only_local_files(page, docs)
+    index = (docs / "index.html").read_text("utf-8")
+    assert "bootstrap-table.min.js" in index and "fa-check-circle" in index
+
+
+def assert_loads_only_local_files(page: Path, root: Path) -> None:
+    """No http(s) resource (script, stylesheet, image, css url()); nor an external link;
+    every relative one resolves to a file of the site."""
+    import re
+    text = page.read_text("utf-8")
+    remote = re.findall(r"""(?:\b(?:src|href)=|url\()["']?(https?://[^"')\s]+)""", text)
+    assert remote == [], f"{page.relative_to(root)} loads {remote}"
+    for target in re.findall(r"""<(?:script|link|img)\b[^>]*?\b(?:src|href)=["']([^"'#]+)["']""", text):
+        resolved = (page.parent / target.split("?")[0]).resolve()
+        assert resolved.is_file(), f"{page.relative_to(root)} loads {target}, missing"
+        assert resolved.is_relative_to(root.resolve()), f"{page.relative_to(root)} loads {target}, outside the site"
 
 
 def test_parallel_threads_are_serialized(run, frames):
@@ -490,18 +546,20 @@ def test_real_reference_files_load_and_accept_clean_frames(run, frames):
     assert report.failed_rows == {"i1": ["value_base_at_least_plausible_min"]}
 
 
-def test_validation_frame_takes_the_tables_and_keeps_every_row_in_place(frames):
-    # the flow hands its only references over, so that each column can go once stacked
+def test_validation_frames_take_the_tables_and_keep_every_row_in_place(frames):
+    # the flow hands its only references over, so that each column can go once compacted
     documents, passages, indicators = frames
     tables = {"documents": documents, "passages": passages, "indicators": indicators}
-    frame = V.validation_frame(tables)
+    validation = V.validation_frames(tables)
     assert tables == {}
     for name, table in (("passages", passages), ("indicators", indicators), ("documents", documents)):
-        rows = frame[frame[V.TABLE_COLUMN] == name]
-        assert rows[V.ROW_COLUMN].tolist() == list(range(len(table)))
+        frame = validation[name]
+        assert frame[V.ROW_COLUMN].tolist() == list(range(len(table)))
         key = V.KEY_COLUMN[name]
-        assert rows[key].astype(object).tolist() == table[key].tolist()
-    texts = frame[frame[V.TABLE_COLUMN] == "passages"]["text"]
+        assert frame[key].astype(object).tolist() == table[key].tolist()
+        flags = {"indicators": {"plausible_min", "plausible_max", "passage_known", "doc_known"},
+                 "passages": {"doc_known"}, "documents": set()}[name]
+        assert set(frame.columns) == (set(table.columns) | flags | {V.ROW_COLUMN}) & V.suite_columns(name)
+    texts = validation["passages"]["text"]
     assert isinstance(texts.dtype, pd.CategoricalDtype)          # strings are held once each
     assert texts.astype(object).tolist() == passages["text"].tolist()
-    assert frame[frame[V.TABLE_COLUMN] != "passages"]["text"].isna().all()
