@@ -30,6 +30,8 @@ MAX_CHARTS = 6         # charts per region: its series with the most periods
 MAX_FIGURES = 12       # figures of a single period listed per region
 MAX_PERIODS = 24       # points per chart: the latest periods of the series
 MAX_SOURCES = 3        # pages listed per point (a figure printed on many pages: the first ones)
+# fct_facts statuses with no single value: pages disagree, or one page prints several
+SEVERAL_VALUES = ("conflict", "ambiguous")
 MAX_DOTS = 8           # a conflict's values drawn; past that its lowest and highest
 
 # The figures the page shows, in its order. A series is a (region, indicator, measure,
@@ -104,7 +106,7 @@ class Source:
 @dataclass(frozen=True)
 class Point:
     period: str
-    status: str                 # single / agreed / conflict (fct_facts)
+    status: str                 # single / agreed / conflict / ambiguous (fct_facts)
     values: tuple[float, ...]   # the value, or each distinct value of a conflict
     sources: tuple[Source, ...]  # the first MAX_SOURCES
     n_sources: int              # all of them
@@ -181,7 +183,7 @@ def _series(rows: list[dict]) -> Series:
     for (period, status), facts in groupby(rows, key=lambda r: (r["period"], r["status"])):
         facts = list(facts)
         fact = facts[0]
-        values = (fact["fact_value"],) if status != "conflict" else tuple(sorted(fact["distinct_values"]))
+        values = (fact["fact_value"],) if status not in SEVERAL_VALUES else tuple(sorted(fact["distinct_values"]))
         points.append(Point(period, status, tuple(float(v) for v in values), tuple(
             Source(r["doc"], r["value"], _text(r["unit"]), _text(r["qualifier"]), _text(r["evidence"]),
                    r["value_base"]) for r in facts), int(fact["n_point_sources"])))
@@ -254,7 +256,7 @@ def _line(point: Point) -> tuple:
     """The line a point is drawn on, as (legend order..., legend): like is joined with like
     only, a year with years, January-September with January-September (not with
     July-September)."""
-    if point.status == "conflict":
+    if point.status in SEVERAL_VALUES:
         return 9, CONFLICT
     kind = period_span(point.period)[0]
     m = PERIOD.match(point.period)
@@ -304,7 +306,8 @@ h3 { font-size: 15px; margin: 20px 0 4px; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px; }
 th, td { border: 1px solid #dee2e6; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f1f3f5; } td.num { text-align: right; white-space: nowrap; }
-tr.conflict td { background: #fdecea; } .status-conflict { color: #c92a2a; font-weight: bold; }
+tr.conflict td, tr.ambiguous td { background: #fdecea; }
+.status-conflict, .status-ambiguous { color: #c92a2a; font-weight: bold; }
 .status-agreed { color: #2b8a3e; } .ok { color: #2b8a3e; } .failed { color: #c92a2a; font-weight: bold; }
 .note { color: #666; font-size: 13px; } nav.regions { font-size: 13px; line-height: 1.8; margin: 12px 0; }
 .chart { margin: 8px 0 0; } .evidence { max-width: 640px; }
