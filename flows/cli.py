@@ -33,7 +33,9 @@ def _quiet_shutdown_noise() -> None:
 
 def format_summary(summary: dict) -> str:
     c, t, v = summary["counts"], summary["timings"], summary["validation"]
-    failed = [f"{s['suite']}: {s['failed']} of {s['evaluated']} failed" for s in v["suites"] if s["failed"]]
+    failed = [f"{s['suite']}: {s['failed']} of {s['evaluated']} failed"
+              + (f", warning {', '.join(s['warnings'])}" if s.get("warnings") else "")
+              for s in v["suites"] if s["failed"]]
     lines = [
         f"gaoxin run {summary['run_id']} -> {summary['warehouse']}",
         f"  documents   ingested {c['documents_ingested']}, unchanged {c['documents_unchanged']}, "

@@ -99,13 +99,13 @@ def clean_indicators() -> pd.DataFrame:
                    "实现GDP近1600亿元", "2020", qualifier="近"),
         _indicator(2, "杭州高新区(滨江)", "地区生产总值增速", 7, "7", "%", 7, "%", "growth",
                    "半年GDP增速达到7%", "2020H1", qualifier="达"),
-        _indicator(3, "杭州高新区(滨江)", "研发工程技术型人才占比", 50, "一半", "%", 50, "%", "share",
+        _indicator(3, "杭州高新区(滨江)", "人才数量占比", 50, "一半", "%", 50, "%", "share",
                    "其中一半以上是研发工程技术型人才", "2020", qualifier="以上"),
-        _indicator(4, "杭州市", "发明专利授权量全国省会城市排名", 1, "第一", "名", 1, "名", "rank",
+        _indicator(4, "杭州市", "发明专利授权量排名", 1, "第一", "名", 1, "名", "rank",
                    "居全国省会城市第一", "2017H1", passage="p2"),
-        _indicator(5, "全国", "国家级高新区数量", 169, "169", "个", 169, "个", "level",
+        _indicator(5, "全国", "国家高新区数量", 169, "169", "个", 169, "个", "level",
                    "全国169个国家级高新区", None, passage="p2"),
-        _indicator(6, "杭州高新区(滨江)", "千亿级产业集群规模", 1000, "千", "亿元", 1e11, "元", "level",
+        _indicator(6, "杭州高新区(滨江)", "产值", 1000, "千", "亿元", 1e11, "元", "level",
                    "打造了多个千亿级规模的产业集群", "2022-01..08", qualifier="约"),
         _indicator(7, "杭州高新区(滨江)", "上市公司数量", 57, "57", "家", 57, "家", "level",
                    "累计培育上市公司数量即将达到57家", "2020..2022", target=True),
@@ -412,15 +412,26 @@ def test_indicator_fault_is_attributed_to_its_row(run, frames, fault):
     assert _failed(report, "passages") == [] and _failed(report, "documents") == []
 
 
-def test_an_organisation_or_a_place_is_not_an_unknown_region(run, frames):
+def test_a_place_outside_the_gazetteer_is_no_unknown_region_but_an_organisation_is(run, frames):
     documents, passages, indicators = frames
-    _set(indicators, "i5", region="中信银行杭州分行", region_level="organization")
     _set(indicators, "i4", region="嘉善县姚庄镇", region_level="place")
     report = run(documents, passages, indicators)
     assert report.success, V.summary_text(report)
-    # the same name claimed to be a gazetteer region is flagged
+    # the same name claimed to be a gazetteer region is flagged, and so is an organisation:
+    # a region is always a place (the organisation is the row's entity)
     _set(indicators, "i4", region="嘉善县姚庄镇", region_level="district")
-    assert run(documents, passages, indicators).failed_rows == {"i4": ["region_known"]}
+    _set(indicators, "i5", region="中信银行杭州分行", region_level="organization")
+    assert run(documents, passages, indicators).failed_rows == {"i4": ["region_known"], "i5": ["region_known"]}
+
+
+def test_a_warning_reports_its_rows_without_quarantining_them_or_failing_the_run(run, frames):
+    documents, passages, indicators = frames
+    for row in ("i1", "i2", "i3"):
+        _set(indicators, row, indicator="一段句子的碎片")
+    report = run(documents, passages, indicators)
+    suite = report.suite("indicators")
+    assert suite.warnings == ["indicator_in_dictionary"] and "indicator_in_dictionary" in suite.failed_expectations
+    assert report.failed_rows == {} and report.success
 
 
 def test_duplicated_indicator_id_flags_both_rows(run, frames):
