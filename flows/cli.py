@@ -11,7 +11,8 @@ from pathlib import Path
 import flows  # noqa: F401  (environment defaults before Prefect is imported)
 
 EXIT_OK, EXIT_FAILED, EXIT_EXPECTATIONS = 0, 1, 2
-QUERY_LIMIT = 1000            # rows gaoxin query prints unless --limit says otherwise
+QUERY_LIMIT = 1000            # rows a table on the terminal shows unless --limit says otherwise; csv
+                              # and json are exports (CONTRACT's scorer reads a whole csv): no default
 WAREHOUSE_HELP = "directory, or fsspec URL such as s3://bucket/gaoxin (object storage)"
 
 
@@ -124,7 +125,8 @@ def cmd_query(args) -> int:
         return EXIT_FAILED
     try:
         wh.check_read_only(con, args.sql)
-        df, left_out = wh.fetch_bounded(con, args.sql, args.limit)
+        limit = args.limit if args.limit is not None else (QUERY_LIMIT if args.format == "table" else 0)
+        df, left_out = wh.fetch_bounded(con, args.sql, limit)
     except wh.QueryRefused as e:
         print(f"gaoxin: query refused: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -232,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("sql")
     query.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    query.add_argument("--limit", type=_row_limit, default=QUERY_LIMIT, metavar="N",
-                       help=f"print at most N rows (default {QUERY_LIMIT}, 0: all); stderr says how many were left out")
+    query.add_argument("--limit", type=_row_limit, default=None, metavar="N",
+                       help=f"print at most N rows (0: all; default {QUERY_LIMIT} for a table, all for csv and json); "
+                            "stderr says how many were left out")
     query.set_defaults(fn=cmd_query)
     report = sub.add_parser("report", help="data-quality report: Data Docs path + text summary")
     report.add_argument("--warehouse", default="warehouse", help=WAREHOUSE_HELP)

@@ -180,10 +180,16 @@ def test_queries_that_only_read_still_work(warehouse):
 # --------------------------------------------------------------------------- bounded output
 
 def test_default_limit_prints_1000_rows_and_says_how_many_were_left_out(warehouse):
-    proc = gaoxin_query(warehouse, "select range as i from range(2500)", "--format", "csv")
+    proc = gaoxin_query(warehouse, "select range as i from range(2500)")
     assert proc.returncode == 0
     assert proc.stdout.split() == ["i", *map(str, range(1000))]
     assert proc.stderr.strip() == "gaoxin: 1000 rows shown, 1500 more left out (--limit N shows N, --limit 0 all)"
+
+
+def test_an_export_is_whole_unless_a_limit_is_given(warehouse):
+    # CONTRACT's scorer reads `gaoxin query "select * from indicators" --format csv` whole
+    proc = gaoxin_query(warehouse, "select range as i from range(2500)", "--format", "csv")
+    assert proc.returncode == 0 and proc.stdout.split() == ["i", *map(str, range(2500))] and proc.stderr == ""
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
