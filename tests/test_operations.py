@@ -345,13 +345,9 @@ KILLED_RUN = textwrap.dedent("""
 """)
 
 
-def test_kill_in_the_middle_of_landing_leaves_the_previous_warehouse_whole(prefect_harness, tmp_path):
-    raw, warehouse = copy_raw(tmp_path / "raw", ["001", "004"]), tmp_path / "warehouse"
-    run_flow(raw, warehouse)
-    before = view_counts(warehouse)
-    version = os.readlink(warehouse / "current")
-    append_paragraph(next(raw.glob("004*.txt")))      # the killed run would have landed a change
-
+def kill_run_at_landing(raw, warehouse, tmp_path):
+    """Run the flow in a process of its own and SIGKILL it in the middle of landing (after
+    validation, the rows it passed being written). Returns the file naming what it wrote."""
     marker, log = tmp_path / "landing", tmp_path / "killed-run.log"
     env = {**os.environ, "PREFECT_API_URL": api_url()}   # the session's API: no second server
     with open(log, "wb") as out:
@@ -368,6 +364,17 @@ def test_kill_in_the_middle_of_landing_leaves_the_previous_warehouse_whole(prefe
             proc.kill()
             proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    return marker
+
+
+def test_kill_in_the_middle_of_landing_leaves_the_previous_warehouse_whole(prefect_harness, tmp_path):
+    raw, warehouse = copy_raw(tmp_path / "raw", ["001", "004"]), tmp_path / "warehouse"
+    run_flow(raw, warehouse)
+    before = view_counts(warehouse)
+    version = os.readlink(warehouse / "current")
+    append_paragraph(next(raw.glob("004*.txt")))      # the killed run would have landed a change
+
+    marker = kill_run_at_landing(raw, warehouse, tmp_path)
     written = marker.read_text().split()
     assert written == ["documents.parquet", "passages.parquet", "articles.parquet",
                        "unvalidated-indicators.parquet", "indicators.parquet"]

@@ -8,19 +8,15 @@ import hashlib
 import html
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from tests.conftest import RAW, ROOT
+from tests.conftest import RAW
 from tests.test_expectations import assert_loads_only_local_files
-from tests.test_operations import KILLED_RUN, api_url, append_paragraph, copy_raw, run_flow
+from tests.test_operations import append_paragraph, copy_raw, kill_run_at_landing, run_flow
 
 from flows import report_html as R
 
@@ -289,21 +285,7 @@ def test_a_killed_run_leaves_the_live_data_docs(prefect_harness, tmp_path):
     run_flow(raw, warehouse)
     before = tree_digest(warehouse / "data_docs")
     append_paragraph(next(raw.glob("004*.txt")))
-    marker, log = tmp_path / "landing", tmp_path / "killed-run.log"
-    env = {**os.environ, "PREFECT_API_URL": api_url()}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(marker), str(raw), str(warehouse)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 180
-            while not marker.exists():
-                assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-                assert time.monotonic() < deadline, "the run never reached landing"
-                time.sleep(0.1)
-            os.kill(proc.pid, signal.SIGKILL)
-        finally:
-            proc.kill()
-            proc.wait(timeout=30)
+    kill_run_at_landing(raw, warehouse, tmp_path)
     work = [p for p in (warehouse / "versions").glob(".data_docs-*")]
     assert len(work) == 1 and (work[0] / "index.html").is_file()   # its site was built, not published
     assert tree_digest(warehouse / "data_docs") == before
