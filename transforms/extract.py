@@ -348,6 +348,7 @@ def _entity_for(q: Quantity, sent_start: int, clause_start: int, clause_end: int
     return name
 
 
+@lru_cache(maxsize=4096)   # asked for every figure of an entity
 def _entity_place(name: str, gaz: Gazetteer) -> Region | None:
     """The place an entity's name holds (中信银行杭州分行: 杭州市, 嘉兴农信: 嘉兴市)."""
     found = gaz.find(name, inside_names=True)
@@ -378,9 +379,7 @@ def _locations(text: str, subjects_: list[EntityMention], gaz: Gazetteer, about:
     the place after 设在/位于 in the words before the name."""
     out = {}
     for s in subjects_:
-        at = None
-        for at in LOCATED_AT.finditer(text, max(0, s.start - 40), s.start):
-            pass
+        at = next(reversed(list(LOCATED_AT.finditer(text, max(0, s.start - 40), s.start))), None)   # the nearest
         if at is not None and not re.search("[。！？]", text[at.end():s.start]):
             found = gaz.find(text[at.end():s.start], context=(about,) if about else (), inside_names=True)
             if found:
@@ -558,6 +557,8 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
     mentions = _mentions(text, gaz, context)
     deictic = {m.start() for m in DEICTIC_RE.finditer(text)}
     named_places = [m for m in mentions if m[0] not in deictic]   # 全市 speaks of the entity's place too
+    rank_scopes = _rank_scopes(text)   # once a passage, not once a figure
+    origins = [(m.start(), _clause_bounds(text, m.start(), m.end())[1]) for m in ORIGIN.finditer(text)]
     inherited_entity = context.passage_entity if CARRY_OPENERS.match(text) or p.continues is not None \
         else context.entity
     # 本次拍卖会 is the auction named before
@@ -610,10 +611,9 @@ def extract_passage(p: Passage, context: _Context, doc_year: int | None,
             evidence_start = _clause_bounds(text, clause_start - 1, clause_start - 1)[0]
         previous = (q, measure, bool(timeless))
         region = _region_for(q, sent_start, clause_start, mentions, measure, context, text)
-        scopes = (_rank_scopes(text) if measure == "rank" else []) + _comparison_scopes(text, clause_start, q.start)
-        origins = [(m.start(), _clause_bounds(text, m.start(), m.end())[1]) for m in ORIGIN.finditer(text)]
+        scopes = (rank_scopes if measure == "rank" else []) + _comparison_scopes(text, clause_start, q.start) + origins
         entity = _entity_for(q, sent_start, clause_start, clause_end, text, subjects_,
-                             [m for m in named_places if not any(a <= m[0] < b for a, b in scopes + origins)],
+                             [m for m in named_places if not any(a <= m[0] < b for a, b in scopes)],
                              inherited_entity, gaz)
         if entity:
             region = _entity_region(entity, region, gaz, context.located)
