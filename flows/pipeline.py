@@ -6,7 +6,8 @@ the workers of a Dask task runner, if one is used) while deduplication, which mu
 the pages in order, takes the current chunk in this process; each chunk's rows become
 table rows as soon as it is extracted, and its pages are dropped. So the process never
 holds the whole corpus as Python objects. Validation and landing see the whole tables.
-Tasks only wire transforms together, log and do I/O.
+The stages are transforms.stages, one task each; tasks only wire them together, log
+and do I/O. What a run keeps of the warehouse is transforms.incremental.
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import hashlib
 import json
 import time
 from collections import deque
-from dataclasses import replace
 from datetime import datetime, timezone
 from functools import cache, partial
 from pathlib import Path
@@ -30,20 +30,10 @@ from flows import warehouse as wh
 from flows.progress import Progress
 from flows.raw import list_pages, removed_pages
 from flows.report import VALIDATION_FILE
+from transforms import incremental as inc
 from transforms import tables as T
-from transforms.decode import decode_bytes
-from transforms.dedup import Candidate, DuplicateIndex
 from transforms.document import Document
-from transforms.extract import describe_articles, extract_document
-from transforms.periods import document_year
-from transforms.segment import assign_articles, page_lines, repair_layout, split_passages
-from transforms.strip_spam import classify_lines
-from transforms.to_simplified import detect_script, normalize_text, to_simplified
-
-# Arrow's default pool (mimalloc) keeps what the chunks' table rows and the final sort
-# free; from the system pool, malloc_trim hands it back before validation (peak at 100 MB
-# of pages: 1.96 GB -> 1.77 GB).
-pa.set_memory_pool(pa.system_memory_pool())
+from transforms.stages import STAGE_NAMES, page_stages
 
 # Stage tasks hand chunks of pages along: hashing them for a cache key or persisting
 # them would cost more than the stage itself.
@@ -89,103 +79,19 @@ class Batch:
         self.docs, self.seconds = state
 
 
-def page_stage(name: str):
-    """A stage over a chunk of documents (docs, *args -> docs) as a task over a Batch
-    that records the stage's own time: with chunks in flight at once, wall time per
-    stage is not defined."""
-    def wrap(step):
-        def run(batch: Batch, *args) -> Batch:
-            t0 = time.perf_counter()
-            docs = step(batch.docs, *args)
-            return Batch(docs, {**batch.seconds, name: time.perf_counter() - t0})
-        # the step's own name: Prefect keys a task by its function's qualified name
-        run.__name__, run.__qualname__, run.__doc__ = step.__name__, step.__qualname__, step.__doc__
-        return stage(name=name)(run)
-    return wrap
+def _stage_task(name: str):
+    """The task of a page-wise stage (transforms.stages): the stage over a Batch,
+    recording its own time (with chunks in flight at once, wall time per stage is not
+    defined)."""
+    def run(batch: Batch, step) -> Batch:
+        t0 = time.perf_counter()
+        docs = step(batch.docs)
+        return Batch(docs, {**batch.seconds, name: time.perf_counter() - t0})
+    run.__name__ = run.__qualname__ = name   # Prefect keys a task by its function's qualified name
+    return stage(name=name)(run)
 
 
-def _accepted_only(docs: list[Document], step) -> list[Document]:
-    """Apply a page step to the accepted documents; rejected ones pass through."""
-    return [step(d) if d.accepted else d for d in docs]
-
-
-@page_stage("decode")
-def decode(docs: list[Document]) -> list[Document]:
-    out = []
-    for d in docs:
-        result = decode_bytes(d.raw)
-        if result.text is None:
-            out.append(replace(d, raw=None, status="rejected", reason=result.reason))
-        elif d.dup_of is not None:
-            # its passages are those of its first copy: it is not segmented or extracted
-            out.append(replace(d, raw=None, status="duplicate", reason=f"the same bytes as {d.dup_of}",
-                               encoding=result.encoding, n_chars=len(normalize_text(result.text))))
-        else:
-            text = normalize_text(result.text)
-            out.append(replace(d, raw=None, encoding=result.encoding, text=text, n_chars=len(text)))
-    return out
-
-
-def _to_simplified(d: Document) -> Document:
-    simplified = to_simplified(d.text)
-    if len(simplified) != len(d.text):
-        # a phrase conversion changed the length: convert line by line so lines still align
-        simplified = "\n".join(to_simplified(line) for line in d.text.split("\n"))
-    year, pub_date = document_year(simplified)
-    return replace(d, simplified=simplified, script=detect_script(d.text, simplified),
-                   year=year, pub_date=pub_date)
-
-
-@page_stage("to_simplified")
-def convert(docs: list[Document]) -> list[Document]:
-    return _accepted_only(docs, _to_simplified)
-
-
-def _classified_passages(d: Document) -> Document:
-    lines = page_lines(d.text, d.simplified)
-    return replace(d, passages=split_passages(lines, classify_lines([line.text for line in lines])))
-
-
-@page_stage("strip_spam")
-def strip_spam(docs: list[Document]) -> list[Document]:
-    return _accepted_only(docs, _classified_passages)
-
-
-@page_stage("segment")
-def segment(docs: list[Document]) -> list[Document]:
-    # the passages now hold every line (original and simplified): free the page copies
-    return _accepted_only(docs, lambda d: replace(
-        d, passages=assign_articles(repair_layout(d.passages)), text=None, simplified=None))
-
-
-CLEANING = (decode, convert, strip_spam, segment)
-
-
-@page_stage("deduplicate")
-def deduplicate(docs: list[Document], index: DuplicateIndex) -> list[Document]:
-    """Within pages, across pages and against passages landed by earlier runs. Runs in
-    the flow's process, chunk after chunk in page order: `index` holds the passages kept
-    so far, and this chunk's kept passages join it."""
-    dup_of = index.find([Candidate(T.passage_id(d.doc_id, p.seq), d.doc_id, p.text)
-                         for d in docs if d.accepted for p in d.passages if not p.removed])
-    out = []
-    for d in docs:
-        passages = []
-        for p in d.passages:
-            target = dup_of.get(T.passage_id(d.doc_id, p.seq))
-            if target is not None:
-                same_doc = target.startswith(d.doc_id + "-")
-                p = replace(p, removed="duplicate", rule="dedup", dup_of_id=target,
-                            dup_of=int(target.rsplit("-", 1)[1]) if same_doc else None)
-            passages.append(p)
-        out.append(replace(d, passages=passages))
-    return out
-
-
-@page_stage("extract")
-def extract(docs: list[Document]) -> list[Document]:
-    return _accepted_only(docs, lambda d: replace(
-        d, indicators=extract_document(d.passages, d.year), articles=describe_articles(d.passages)))
+STAGE_TASKS = {name: _stage_task(name) for name in STAGE_NAMES}
 
 
 @stage(name="validation_frames")
@@ -232,7 +138,7 @@ def land_validated(landing: wh.Landing, failed_rows: dict[str, list[str]]) -> tu
             yield passed_rows
     landed = landing.write_parts("indicators", passed(), T.INDICATORS)
     landing.remove(UNVALIDATED)
-    return landed, _concat(T.QUARANTINE, *quarantined)
+    return landed, inc.concat(T.QUARANTINE, *quarantined)
 
 
 @stage(name="commit")
@@ -273,23 +179,91 @@ CHUNK_SIZE = 200      # documents per task run of a page-wise stage
 CHUNKS_AHEAD = 0      # chunks cleaned (or extracted) ahead of the one being deduplicated: on
                       # threads they would only contend for the GIL; a Dask run sets one per worker
 VERSIONED_SUFFIXES = {".py", ".csv", ".txt", ".json", ".sql", ".yml"}
-PAGE_STAGES = ("decode", "to_simplified", "strip_spam", "segment", "deduplicate", "extract")
+# What a run on unchanged pages carries over from the live version (runs gains a row).
+CARRIED_TABLES = tuple(t for t in wh.TABLES if t != "runs")
+SCHEMAS = {"documents": T.DOCUMENTS, "passages": T.PASSAGES, "articles": T.ARTICLES, "indicators": T.INDICATORS}
 
 
-def _cleaned(chunks: deque, ahead: int):
-    """Each chunk through decode..segment, yielded in order. Each stage's future is handed
-    to the next stage, and `ahead` chunks are in flight while the caller works on one.
-    Chunks are taken off the queue as they are submitted (their raw bytes go with them)."""
-    in_flight: deque = deque()
-    while chunks:
-        future = Batch(chunks.popleft())
-        for stage_task in CLEANING:
-            future = stage_task.submit(future)
-        in_flight.append(future)
-        if len(in_flight) > ahead:
-            yield in_flight.popleft().result()
-    while in_flight:
-        yield in_flight.popleft().result()
+class Run:
+    """One run of the flow: where it lands, its id once named, and the time per stage."""
+
+    def __init__(self, store: wh.Warehouse, bar: Progress):
+        self.store, self.bar = store, bar
+        self.started = datetime.now(timezone.utc)
+        self.version = pipeline_version()
+        self.timings: dict[str, float] = {}
+        self.id = ""
+
+    def timed(self, name: str, fn, *args):
+        """A task called with its time added to the stage's (some stages are several steps)."""
+        self.bar.note(name)
+        t0 = time.perf_counter()
+        result = fn(*[quote(a) for a in args])   # quote(): Prefect would walk every passage looking for futures
+        self.timings[name] = round(self.timings.get(name, 0) + time.perf_counter() - t0, 3)
+        return result
+
+    def row(self, counts: dict, validation_success: bool) -> dict:
+        return inc.run_row(self.id, self.started.isoformat(timespec="seconds"),
+                           datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                           counts, validation_success, self.version)
+
+
+@flow(name="gaoxin", log_prints=False)
+def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool = False,
+                chunk_size: int = CHUNK_SIZE, chunks_ahead: int = CHUNKS_AHEAD, allow_shrink: bool = False) -> dict:
+    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage and chunk.
+    Pages gone from raw/ are removed from the tables, but not more than half of what the
+    warehouse holds unless `allow_shrink` (flows.raw.removed_pages)."""
+    _use_system_memory_pool()
+    logger = get_run_logger()
+    run = Run(wh.Warehouse(warehouse), Progress(enabled=progress))
+    store = run.store
+    with store.exclusive():
+        documents, runs = store.read_table("documents", T.DOCUMENTS), store.read_table("runs", T.RUNS)
+        comparable = _comparable(documents, runs, run.version)
+        docs, unchanged, present = run.timed("ingest", ingest, raw, inc.landed_pages(comparable))
+        removed = removed_pages(documents["doc"].tolist(), present, raw, allow_shrink)
+        logger.info("ingest: %d new or changed, %d unchanged, %d removed", len(docs), len(unchanged), len(removed))
+        kept_docs = inc.kept_documents(comparable, unchanged)
+        run.id = T.run_id_for(sorted(set(kept_docs["doc_id"]) | {d.doc_id for d in docs}), seq=len(runs) + 1)
+
+        validated = store.read_text(VALIDATION_FILE)
+        if not docs and not removed and validated is not None and store.holds(CARRIED_TABLES):
+            report, quarantine, counts = _carry_over(run, validated, kept_docs, unchanged, runs)
+            logger.info("no page changed since %s: its tables and validation are carried over", report["run_id"])
+        else:
+            kept = inc.kept_rows(kept_docs, *(store.read_table(t, s) for t, s in (
+                ("passages", T.PASSAGES), ("articles", T.ARTICLES), ("indicators", T.INDICATORS),
+                ("quarantine", T.QUARANTINE))))
+            chunks = deque(docs[i:i + chunk_size] for i in range(0, len(docs), chunk_size))
+            del docs   # the chunks hold the pages now, and drop them as they are done
+            rows = _through_page_stages(run, chunks, kept.prior, chunks_ahead)
+            tables = {t: inc.merged(t, schema, getattr(kept, t), rows.parts.pop(t)) for t, schema in SCHEMAS.items()}
+            del kept
+            _return_freed_memory()
+            report, quarantine, counts = _validate_and_land(run, tables, rows.accepted, unchanged, removed, runs)
+        run.bar.stop()
+    _publish_report(report, quarantine)
+    logger.info("landed %s: %s", run.id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
+    return {"run_id": run.id, "counts": counts, "timings": run.timings, "validation": report, "warehouse": str(store)}
+
+
+def _use_system_memory_pool() -> None:
+    """Arrow's default pool (mimalloc) keeps what the chunks' table rows and the final
+    sort free; from the system pool, malloc_trim hands it back before validation (peak at
+    100 MB of pages: 1.96 GB -> 1.77 GB)."""
+    pa.set_memory_pool(pa.system_memory_pool())
+
+
+def _comparable(documents: pd.DataFrame, runs: pd.DataFrame, version: str) -> pd.DataFrame:
+    """The landed documents whose rows this run may keep: none when the pipeline changed
+    (rows landed by other code or reference data would stay as they were)."""
+    landed_by = inc.last_version(runs)
+    if len(documents) and landed_by != version:
+        get_run_logger().info("the pipeline changed since the last run (%s -> %s): every page is processed again",
+                              landed_by, version)
+        return documents.iloc[0:0]
+    return documents
 
 
 class TableRows:
@@ -297,7 +271,7 @@ class TableRows:
 
     def __init__(self, run_id: str):
         self.run_id = run_id
-        self.parts: dict[str, list[pd.DataFrame]] = {"documents": [], "passages": [], "articles": [], "indicators": []}
+        self.parts: dict[str, list[pd.DataFrame]] = {t: [] for t in SCHEMAS}
         self.pages = 0
         self.accepted = 0
 
@@ -309,167 +283,93 @@ class TableRows:
         self.pages += len(docs)
         self.accepted += sum(1 for d in docs if d.accepted)
 
-    def frame(self, name: str, schema, kept: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-        """This run's rows after the rows kept from earlier runs, in the table's order."""
-        return T.sort_table(_concat(schema, kept, *self.parts.pop(name)), keys)
 
+def _through_page_stages(run: Run, chunks: deque, prior: list, ahead: int) -> TableRows:
+    """Each chunk through the page-wise stages, its table rows kept and its pages dropped.
+    The cleaning stages and extract are submitted, `ahead` chunks in flight while this
+    process deduplicates one: dedup is called here, on the chunks in page order. Chunks
+    are taken off the queue as they are submitted (their raw bytes go with them)."""
+    t0 = time.perf_counter()
+    *cleaning, dedup, extract = page_stages(prior)
+    del prior   # the index holds what it needs of the kept passages
+    seconds = {name: 0.0 for name in STAGE_NAMES}
+    seconds[dedup.__name__] = time.perf_counter() - t0
+    rows = TableRows(run.id)
+    run.bar.start(sum(len(c) for c in chunks))
 
-@flow(name="gaoxin", log_prints=False)
-def gaoxin_flow(raw: str = "raw", warehouse: str = "warehouse", progress: bool = False,
-                chunk_size: int = CHUNK_SIZE, chunks_ahead: int = CHUNKS_AHEAD, allow_shrink: bool = False) -> dict:
-    """Ingest raw/ into warehouse/: the whole pipeline, one task per stage and chunk.
-    Pages gone from raw/ are removed from the tables, but not more than half of what the
-    warehouse holds unless `allow_shrink` (flows.raw.removed_pages)."""
-    logger = get_run_logger()
-    started = datetime.now(timezone.utc)
-    timings: dict[str, float] = {}
-    bar = Progress(enabled=progress)
-    store = wh.Warehouse(warehouse)
+    def cleaned():
+        in_flight: deque = deque()
+        while chunks:
+            future = Batch(chunks.popleft())
+            for step in cleaning:
+                future = STAGE_TASKS[step.__name__].submit(future, step)
+            in_flight.append(future)
+            if len(in_flight) > ahead:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
-    def timed(name, fn, *args, **kwargs):
-        bar.note(name)
-        t0 = time.perf_counter()
-        # quote(): Prefect would otherwise walk every passage of the batch looking for futures
-        result = fn(*[quote(a) for a in args], **{k: quote(v) for k, v in kwargs.items()})
-        timings[name] = round(timings.get(name, 0) + time.perf_counter() - t0, 3)   # some stages are steps
-        return result
+    def collect(future) -> None:
+        batch = future.result()
+        for name, secs in batch.seconds.items():
+            seconds[name] += secs
+        rows.add(batch.docs)
+        run.bar.advance("pages", rows.pages)
 
-    with store.exclusive():
-        prev_docs = store.read_table("documents", T.DOCUMENTS)
-        prev_runs = store.read_table("runs", T.RUNS)
-        landed_names = prev_docs["doc"].tolist()
-        version = pipeline_version()
-        landed_by = prev_runs.sort_values("finished_at")["pipeline_version"].iloc[-1] if len(prev_runs) else None
-        if len(prev_docs) and landed_by != version:
-            # rows landed by other code or reference data would stay as they were: redo every page
-            logger.info("the pipeline changed since the last run (%s -> %s): every page is processed again",
-                        landed_by, version)
-            prev_docs = prev_docs.iloc[0:0]
-        previous = {doc: (doc_id, None if pd.isna(dup_of) else dup_of)
-                    for doc, doc_id, dup_of in zip(prev_docs["doc"], prev_docs["doc_id"], prev_docs["dup_of"])}
-
-        docs, unchanged, present = timed("ingest", ingest, raw, previous)
-        removed = removed_pages(landed_names, present, raw, allow_shrink)
-        logger.info("ingest: %d new or changed, %d unchanged, %d removed", len(docs), len(unchanged), len(removed))
-        kept_docs = prev_docs[prev_docs["doc"].isin(unchanged)]
-        # the rows of passages, articles and indicators belong to a content, not a file name
-        keep_ids = set(kept_docs.loc[kept_docs["dup_of"].isna(), "doc_id"])
-        run_id = T.run_id_for(sorted(set(kept_docs["doc_id"]) | {d.doc_id for d in docs}), seq=len(prev_runs) + 1)
-
-        def runs_table(counts: dict, validation_success: bool) -> pd.DataFrame:
-            """The runs table: every earlier run, then this one."""
-            return T.sort_table(_concat(T.RUNS, prev_runs, T.frame([{
-                "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
-                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "status": "completed", "counts": json.dumps(counts, ensure_ascii=False, sort_keys=True),
-                "validation_success": validation_success, "pipeline_version": version,
-            }], T.RUNS)), ["started_at", "run_id"])
-
-        validated = store.read_text(VALIDATION_FILE)
-        if not docs and not removed and validated is not None and store.holds(CARRIED_TABLES):
-            # nothing changed: the tables, their validation and Data Docs are those landed
-            report, quarantine, counts = _carry_over(store, run_id, validated, kept_docs, unchanged, runs_table, timed)
-            logger.info("no page changed since %s: its tables and validation are carried over", report["run_id"])
-            bar.stop()
-            return _finish(run_id, report, quarantine, counts, timings, store)
-
-        prev_passages = store.read_table("passages", T.PASSAGES)
-        prev_indicators = store.read_table("indicators", T.INDICATORS)
-        prev_quarantine = store.read_table("quarantine", T.QUARANTINE)
-        prev_articles = store.read_table("articles", T.ARTICLES)
-        kept_prev = prev_passages[prev_passages["doc_id"].isin(keep_ids)]
-        prior = kept_prev[kept_prev["removed"].isna()]
-
-        t0 = time.perf_counter()
-        index = DuplicateIndex([Candidate(*row) for row in zip(prior["passage_id"], prior["doc_id"], prior["text"])])
-        seconds = {name: 0.0 for name in PAGE_STAGES}
-        seconds["deduplicate"] = time.perf_counter() - t0
-        rows = TableRows(run_id)
-        bar.start(len(docs))
-        chunks = deque(docs[i:i + chunk_size] for i in range(0, len(docs), chunk_size))
-        del docs, prior   # the chunks hold the pages now, and drop them as they are done
-        extracting: deque = deque()
-
-        def collect(future) -> None:
-            batch = future.result()
-            for name, secs in batch.seconds.items():
-                seconds[name] += secs
-            rows.add(batch.docs)
-            bar.advance("pages", rows.pages)
-
-        for cleaned in _cleaned(chunks, chunks_ahead):
-            # deduplicate is called, not submitted: here, in page order
-            extracting.append(extract.submit(deduplicate(cleaned, index)))
-            if len(extracting) > chunks_ahead:
-                collect(extracting.popleft())
-        while extracting:
+    extracting: deque = deque()
+    for batch in cleaned():
+        deduplicated = STAGE_TASKS[dedup.__name__](quote(batch), quote(dedup))
+        extracting.append(STAGE_TASKS[extract.__name__].submit(deduplicated, extract))
+        if len(extracting) > ahead:
             collect(extracting.popleft())
-        cleaned = index = None   # the last chunk's pages and the kept passages' sketches
-        timings.update({name: round(secs, 3) for name, secs in seconds.items()})
-
-        documents = rows.frame("documents", T.DOCUMENTS, kept_docs, ["doc", "doc_id"])
-        passages = rows.frame("passages", T.PASSAGES, kept_prev, ["doc_id", "seq"])
-        articles = rows.frame("articles", T.ARTICLES, prev_articles[prev_articles["doc_id"].isin(keep_ids)],
-                              ["doc_id", "article_id"])
-        old_rows = _concat(T.INDICATORS, prev_indicators, prev_quarantine.drop(columns=["failed_expectations"]))
-        indicators = rows.frame("indicators", T.INDICATORS, old_rows[old_rows["doc_id"].isin(keep_ids)],
-                                ["doc", "passage_id", "char_start", "indicator_id"])
-        del kept_prev, old_rows, prev_passages, prev_indicators, prev_quarantine
-        _return_freed_memory()
-
-        # Every table is written into the new version (live only at commit) before the
-        # checkpoint runs, the indicators as they are, and the frames are dropped: the
-        # validation frame is read from the files, and no table is held through
-        # validation. Then the rows validation passed become the indicators table.
-        landing = store.begin_landing(run_id)
-        timed("land", land, landing, {"documents": (documents, T.DOCUMENTS),
-                                      "passages": (passages, T.PASSAGES, T.with_originals),
-                                      "articles": (articles, T.ARTICLES),
-                                      UNVALIDATED: (indicators, T.INDICATORS)})
-        passage_counts = passages["removed"].value_counts(dropna=False).to_dict()
-        del passages, articles, indicators
-        _return_freed_memory()
-        frames = timed("validate", frames_for_validation, landing)
-        _return_freed_memory()   # what reading the tables back left
-        report = timed("validate", validate, frames, landing, run_id)
-        del frames
-        _return_freed_memory()   # what validation freed
-        landed, quarantine = timed("land", land_validated, landing, report["failed_rows"])
-        counts = _counts(documents, passage_counts, landed, quarantine, rows.accepted, unchanged, removed)
-        timed("land", land, landing, {"quarantine": (quarantine, T.QUARANTINE),
-                                      "runs": (runs_table(counts, report["success"]), T.RUNS)})
-        report = {**report, **timed("land", commit, landing, report)}
-        bar.stop()
-    return _finish(run_id, report, quarantine, counts, timings, store)
+    while extracting:
+        collect(extracting.popleft())
+    run.timings.update({name: round(secs, 3) for name, secs in seconds.items()})
+    return rows
 
 
-def _finish(run_id: str, report: dict, quarantine: pd.DataFrame, counts: dict, timings: dict,
-            store: wh.Warehouse) -> dict:
-    """Publish the run's data-quality artifacts; the summary the CLI prints."""
-    _publish_report(report, quarantine)
-    get_run_logger().info("landed %s: %s", run_id, json.dumps(counts, ensure_ascii=False, sort_keys=True))
-    return {"run_id": run_id, "counts": counts, "timings": timings, "validation": report, "warehouse": str(store)}
+def _validate_and_land(run: Run, tables: dict[str, pd.DataFrame], ingested: int, unchanged: list[str],
+                       removed: list[str], runs: pd.DataFrame) -> tuple[dict, pd.DataFrame, dict]:
+    """Every table is written into the new version (live only at commit) before the
+    checkpoint runs, the indicators as they are, and the frames are dropped: the
+    validation frame is read from the files, and no table is held through validation.
+    Then the rows validation passed become the indicators table, the rest quarantine.
+    Returns the validation report, the quarantine and the counts."""
+    landing = run.store.begin_landing(run.id)
+    documents = tables["documents"]
+    passage_counts = tables["passages"]["removed"].value_counts(dropna=False).to_dict()
+    run.timed("land", land, landing, {"documents": (documents, T.DOCUMENTS),
+                                      "passages": (tables.pop("passages"), T.PASSAGES, T.with_originals),
+                                      "articles": (tables.pop("articles"), T.ARTICLES),
+                                      UNVALIDATED: (tables.pop("indicators"), T.INDICATORS)})
+    _return_freed_memory()
+    frames = run.timed("validate", frames_for_validation, landing)
+    _return_freed_memory()   # what reading the tables back left
+    report = run.timed("validate", validate, frames, landing, run.id)
+    del frames
+    _return_freed_memory()   # what validation freed
+    landed, quarantine = run.timed("land", land_validated, landing, report["failed_rows"])
+    counts = inc.run_counts(documents, passage_counts, landed, len(quarantine), ingested, len(unchanged), len(removed))
+    run.timed("land", land, landing, {"quarantine": (quarantine, T.QUARANTINE),
+                                      "runs": (inc.with_run(runs, run.row(counts, report["success"])), T.RUNS)})
+    return {**report, **run.timed("land", commit, landing, report)}, quarantine, counts
 
 
-# What a run on unchanged pages carries over from the live version (runs gains a row).
-CARRIED_TABLES = tuple(t for t in wh.TABLES if t != "runs")
-
-
-def _carry_over(store: wh.Warehouse, run_id: str, validated: str, documents: pd.DataFrame,
-                unchanged: list[str], runs_table, timed) -> tuple[dict, pd.DataFrame, dict]:
+def _carry_over(run: Run, validated: str, documents: pd.DataFrame, unchanged: list[str],
+                runs: pd.DataFrame) -> tuple[dict, pd.DataFrame, dict]:
     """A run on unchanged pages: a new version with the live tables as they are and this
     run added to `runs`, the validation result and Data Docs of the run that landed
     them. Returns that validation report, the quarantine and the counts."""
-    report = json.loads(validated)
-    landing = store.begin_landing(run_id)
-    timed("land", carry_over, landing, CARRIED_TABLES)
+    store, report = run.store, json.loads(validated)
+    landing = store.begin_landing(run.id)
+    run.timed("land", carry_over, landing, CARRIED_TABLES)
     quarantine = store.read_table("quarantine", T.QUARANTINE)
     passage_counts = store.read_table("passages", T.PASSAGES, columns=["removed"])["removed"] \
         .value_counts(dropna=False).to_dict()
     landed = len(store.read_table("indicators", T.INDICATORS, columns=["indicator_id"]))
-    counts = _counts(documents, passage_counts, landed, quarantine, 0, unchanged, [])
-    timed("land", land, landing, {"runs": (runs_table(counts, report["success"]), T.RUNS)})
-    timed("land", commit_carried, landing, validated)
+    counts = inc.run_counts(documents, passage_counts, landed, len(quarantine), 0, len(unchanged), 0)
+    run.timed("land", land, landing, {"runs": (inc.with_run(runs, run.row(counts, report["success"])), T.RUNS)})
+    run.timed("land", commit_carried, landing, validated)
     return report, quarantine, counts
 
 
@@ -546,30 +446,3 @@ def _openable(location: str) -> str:
     """A link a browser opens: URLs as they are, a local path as a file:// URI (through
     the data_docs link, so it shows the live version)."""
     return location if "://" in location else Path(location).absolute().as_uri()
-
-
-def _concat(schema, *frames: pd.DataFrame) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return T.empty(schema)
-    return pd.concat(frames, ignore_index=True)
-
-
-def _counts(documents, passages_removed: dict, landed: int, quarantine, ingested: int, unchanged,
-            removed) -> dict:
-    """`passages_removed`: passages by why they were removed (NaN: kept); `removed`: the
-    pages gone from raw/ whose rows this run removed."""
-    removed_passages = {k: v for k, v in passages_removed.items() if not pd.isna(k)}
-    return {
-        "documents_ingested": ingested,
-        "documents_unchanged": len(unchanged),
-        "documents_rejected": int((documents["status"] == "rejected").sum()),
-        "documents_duplicate": int((documents["status"] == "duplicate").sum()),
-        "documents_removed": len(removed),
-        "passages_kept": int(sum(v for k, v in passages_removed.items() if pd.isna(k))),
-        "passages_removed_spam": int(removed_passages.get("spam", 0)),
-        "passages_removed_boilerplate": int(removed_passages.get("boilerplate", 0)),
-        "passages_removed_duplicate": int(removed_passages.get("duplicate", 0)),
-        "indicators_landed": landed,
-        "indicators_quarantined": len(quarantine),
-    }

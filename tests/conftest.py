@@ -26,30 +26,24 @@ def seed(name_prefix: str) -> str:
     return normalize_text(decode_bytes(path.read_bytes()).text)
 
 
-def clean_page(page: str, doc_id: str = "d"):
-    """The cleaning stages as the flow wires them, for one page: passages with
-    duplicates marked (dup_of is the seq of the kept copy)."""
-    from dataclasses import replace
+def run_page(page: str, until: str = "extract"):
+    """One page through the flow's page-wise stages (transforms.stages), as UTF-8 bytes."""
+    from transforms.document import Document
+    from transforms.stages import run_stages
+    [doc] = run_stages([Document(doc="page.txt", doc_id="d", raw=page.encode("utf-8"))], until)
+    assert doc.accepted, doc.reason
+    return doc
 
-    from transforms.dedup import Candidate, find_duplicates
-    from transforms.segment import assign_articles, page_lines, repair_layout, split_passages
-    from transforms.strip_spam import classify_lines
-    from transforms.to_simplified import to_simplified
-    simplified = to_simplified(page)
-    lines = page_lines(page, simplified)
-    passages = assign_articles(repair_layout(split_passages(lines, classify_lines([line.text for line in lines]))))
-    dup = find_duplicates([Candidate(f"{doc_id}-{p.seq}", doc_id, p.text)
-                           for p in passages if not p.removed])
-    return [replace(p, removed="duplicate", dup_of=int(dup[f"{doc_id}-{p.seq}"].rsplit("-", 1)[1]))
-            if f"{doc_id}-{p.seq}" in dup else p for p in passages]
+
+def clean_page(page: str):
+    """The passages of one page as the flow lands them, duplicates marked (dup_of is
+    the seq of the kept copy)."""
+    return run_page(page, until="dedup").passages
 
 
 def extract_page(page: str):
     """Indicator rows of one page, as the flow would land them."""
-    from transforms.extract import extract_document
-    from transforms.periods import document_year
-    from transforms.to_simplified import to_simplified
-    return extract_document(clean_page(page), document_year(to_simplified(page))[0])
+    return run_page(page).indicators
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import clean_page as clean, seed
+from transforms.to_simplified import convert_page, detect_script, normalize_text, to_simplified
 
 
 def test_traditional_page_with_taiwan_phrasing_converts_and_keeps_its_figures():
@@ -37,3 +40,31 @@ def test_lone_cr_and_crlf_end_lines_like_lf():
         assert passages[-1].char_end == len(page) == len(lf.replace("\n", ending))   # offsets: one for one
         assert all(re.sub(r"\s", "", page[p.char_start:p.char_end]) == re.sub(r"\s", "", p.original)
                    for p in passages)
+
+
+def test_normalize_keeps_length_and_fixes_numbers():
+    s = "增长１２．５％,达到１，２００家\u00a0人"
+    out = normalize_text(s)
+    assert out == "增长12.5%,达到1,200家 人" and len(out) == len(s)
+
+
+def test_traditional_seed_converts_fully():
+    page = seed("004")
+    simplified = to_simplified(page)
+    assert detect_script(page, simplified) == "traditional"
+    assert to_simplified(simplified) == simplified        # nothing traditional left
+    assert "杭州高新区(滨江)向世界领先科技园区奋力迈进" in simplified
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003"])
+def test_simplified_seeds_are_detected_as_simplified(prefix):
+    page = seed(prefix)
+    assert detect_script(page, to_simplified(page)) == "simplified"
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_a_converted_page_keeps_its_lines_one_for_one(prefix):
+    page = seed(prefix)
+    lines, converted = page.split("\n"), convert_page(page).split("\n")
+    assert len(converted) == len(lines)
+    assert all(len(a) == len(b) for a, b in zip(lines, converted))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transforms.segment import Passage
+from transforms.segment import Line, Passage
+from transforms.strip_spam import LineVerdict
 
 
 @dataclass
@@ -15,13 +16,14 @@ class Document:
     reason: str | None = None
     dup_of: str | None = None       # a duplicate's first copy (the file name first in order)
     encoding: str | None = None
-    text: str | None = None         # decoded and normalized page (dropped once split into passages)
+    text: str | None = None         # decoded and normalized page (dropped once split into lines)
     n_chars: int = 0
-    simplified: str | None = None   # likewise
     script: str | None = None
     pub_date: str | None = None
     year: int | None = None
     source: str | None = None
+    lines: list[Line] = field(default_factory=list)                # each beside its simplified form …
+    verdicts: list[LineVerdict] = field(default_factory=list)      # … and judged (dropped once in passages)
     passages: list[Passage] = field(default_factory=list)
     articles: list[dict] = field(default_factory=list)   # article_id, headline, region, n_passages
     indicators: list = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""Stage 7: shape the documents into the warehouse tables, with deterministic ids.
+"""The warehouse tables: their schemas, the frames made of the documents, and their ids.
 
 Ids are content-derived: doc_id hashes the raw bytes, passage_id is doc_id + seq,
 indicator_id hashes where and what the figure is. The same input gives the same ids

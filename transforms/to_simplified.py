@@ -40,6 +40,15 @@ def to_simplified(text: str, config: str = "t2s") -> str:
     return _converter(config).convert(text)
 
 
+def convert_page(page: str) -> str:
+    """The page in simplified script, line for line: where a phrase conversion changed
+    the page's length, it is converted again line by line, so that lines still align."""
+    simplified = to_simplified(page)
+    if len(simplified) != len(page):
+        simplified = "\n".join(to_simplified(line) for line in page.split("\n"))
+    return simplified
+
+
 def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 

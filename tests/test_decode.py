@@ -1,11 +1,10 @@
-"""Decode and script conversion on real text in every supported encoding."""
+"""Decoding (transforms/decode.py) on real text in every supported encoding."""
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import RAW, seed
+from tests.conftest import RAW
 from transforms.decode import decode_bytes
-from transforms.to_simplified import detect_script, normalize_text, to_simplified
 
 TRAD = "杭州高新區(濱江)地區生產總值首破千億元,同比增長4.0%;數字經濟核心產業增加值超800億元。"
 SIMP = "杭州高新区(滨江)地区生产总值首破千亿元,同比增长4.0%;数字经济核心产业增加值超800亿元。"
@@ -44,26 +43,6 @@ def test_a_few_broken_bytes_mid_file_are_replaced_not_fatal():
     data = data[:301] + b"\xff" + data[301:]
     result = decode_bytes(data)
     assert result.encoding == "utf-8" and result.replaced >= 1
-
-
-def test_normalize_keeps_length_and_fixes_numbers():
-    s = "增长１２．５％,达到１，２００家\u00a0人"
-    out = normalize_text(s)
-    assert out == "增长12.5%,达到1,200家 人" and len(out) == len(s)
-
-
-def test_traditional_seed_converts_fully():
-    page = seed("004")
-    simplified = to_simplified(page)
-    assert detect_script(page, simplified) == "traditional"
-    assert to_simplified(simplified) == simplified        # nothing traditional left
-    assert "杭州高新区(滨江)向世界领先科技园区奋力迈进" in simplified
-
-
-@pytest.mark.parametrize("prefix", ["000", "001", "002", "003"])
-def test_simplified_seeds_are_detected_as_simplified(prefix):
-    page = seed(prefix)
-    assert detect_script(page, to_simplified(page)) == "simplified"
 
 
 def test_every_seed_decodes_as_utf8():
