@@ -62,18 +62,19 @@ def stop_marked(token: str) -> int:
             continue
     # some end by themselves once their parent is gone (multiprocessing's resource tracker)
     _, marked = psutil.wait_procs(marked, timeout=SETTLE_SECONDS)
-    for proc in marked:
-        try:
-            proc.terminate()
-        except psutil.NoSuchProcess:
-            pass
+    _send(marked, "terminate")
     _, alive = psutil.wait_procs(marked, timeout=GRACE_SECONDS)
-    for proc in alive:
+    _send(alive, "kill")
+    return len(marked)
+
+
+def _send(procs, signal: str) -> None:
+    """proc.terminate() or proc.kill() to each that is still there."""
+    for proc in procs:
         try:
-            proc.kill()
+            getattr(proc, signal)()
         except psutil.NoSuchProcess:
             pass
-    return len(marked)
 
 
 def _watch(token: str, parent_pid: int) -> None:
