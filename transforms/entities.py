@@ -12,50 +12,52 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from transforms.gazetteer import cue_pattern
+
 # A name run: Han, Latin letters, digits and the brackets names carry
 # (东海实验室(智慧海洋实验室), 第二届…竞价(拍卖)会).
 NAME_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·()（）]*")
 NAME_MAX = 40
-# Banks, companies, institutes and labs, unions of banks and credit cooperatives.
-ORG_WORD = (r"银行[\u4e00-\u9fff]{2,4}(?:分行|支行)|分行|支行|股份有限公司|有限责任公司|有限公司|集团|公司|银联|农信|"
-            r"农商银行|研究院|实验室(?:\([\u4e00-\u9fff]{2,12}\))?|大学|学院|科协|基金会|商会|协会|项目")
+# Word lists: transforms/reference/cues.csv (what each group is for is written there).
+# Banks, companies, institutes and labs, unions of banks and credit cooperatives; a
+# bank's branch and a lab's second name (东海实验室(智慧海洋实验室)) have a grammar of their own.
+ORG_WORD = (rf"银行[\u4e00-\u9fff]{{2,4}}(?:分行|支行)|{cue_pattern('org_word')}|"
+            r"实验室(?:\([\u4e00-\u9fff]{2,12}\))?")
 # Named events: the figure is its own statistic (the festival's 700场 activities).
-EVENT_WORD = (r"大会|峰会|论坛|博览会|展览会|交易会|洽谈会|推介会|拍卖\)?会|招聘会|发布会|年会|大赛|"
-              r"购物节|文化节|艺术节|旅游节|电影节|消费节|活动周|宣传周")
+EVENT_WORD = rf"{cue_pattern('event_word')}|拍卖\)?会"
 NAME_END = re.compile(f"(?:{ORG_WORD}|{EVENT_WORD})")
 # What a government body's name ends in, and bodies that are government whatever they end in.
-GOVERNMENT = re.compile(r"(厅|局|委|办|政府|管委会|海关|党委|党工委|委员会|中心)$|人民银行|人行")
+GOVERNMENT = re.compile(f"({cue_pattern('government_end')})$|{cue_pattern('government_name')}")
 CLAUSE_MARKS = "。！？；;,，:：、 "
 # A subject opens its sentence or clause, after a time phrase at most.
 OPENING = re.compile(r"(?:^|(?<=[。！？；;,，:：\s◆●■▲★•·的]))"
-                     r"(?:(?:去年|今年|日前|近日|目前|此外|其中|同时|另外|\d{1,2}月\d{1,2}日(?:[上下]午|晚)?|"
+                     rf"(?:(?:{cue_pattern('clause_opener')}|\d{{1,2}}月\d{{1,2}}日(?:[上下]午|晚)?|"
                      r"自\d{4}年起|\d{4}年)[,，]?)?")
 # …and is followed by what it does (中信银行杭州分行已先后…, …拍卖会在衢州…落锤).
-SUBJECT_VERB = re.compile(r"(?:\d{1,4}[年月日][底初末]?)*[\u4e00-\u9fff]{0,3}?(?:公布|发布|已|坚持|加快|联合|与|再次|将|正|还|在|于|出资|获(?!悉)|先后|"
-                          r"推出|发放|累计|实现|完成|共|举行|举办|开幕|启幕|启动|落锤|落幕|闭幕|召开|吸引|连|"
-                          r"面向|立足|聚焦|围绕|有|拥有|研发)")
+SUBJECT_VERB = re.compile(r"(?:\d{1,4}[年月日][底初末]?)*[\u4e00-\u9fff]{0,3}?"
+                          rf"(?:{cue_pattern('subject_verb')}|获(?!悉))")
 # A name in quotes may hold what a bare name cannot (—, ·): “江南大学—华晟未来食品联合实验室”.
 QUOTED_NAME = re.compile(rf"“(?P<name>[^“”，。；]{{3,40}}?(?:{ORG_WORD}|{EVENT_WORD}))”")
 # 阿里本地生活出资5亿元: whoever puts up the money is the subject, whatever its name ends in.
-FUNDER = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z]{4,10}?)(?:出资|捐资|捐赠)(?=[\d一二两三四五六七八九十百千万])")
+FUNDER = re.compile(rf"(?P<name>[\u4e00-\u9fffA-Za-z]{{4,10}}?)(?:{cue_pattern('funder_verb')})"
+                    r"(?=[\d一二两三四五六七八九十百千万])")
 # 总投资68亿元的骆驼集团新能源电池项目: the figure right before 的 and a project's name.
-PROJECT_AFTER = re.compile(r"的(?P<name>[\u4e00-\u9fffA-Za-z0-9·()（）“”]{2,30}?(?:项目|工程))")
+PROJECT_WORD = cue_pattern("project_word")
+PROJECT_AFTER = re.compile(rf"的(?P<name>[\u4e00-\u9fffA-Za-z0-9·()（）“”]{{2,30}}?(?:{PROJECT_WORD}))")
 # 骆驼集团…项目总投资68亿元: a project's name right before its investment.
-PROJECT_BEFORE = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9·()（）“”]{2,30}?(?:项目|工程))"
+PROJECT_BEFORE = re.compile(rf"(?P<name>[\u4e00-\u9fffA-Za-z0-9·()（）“”]{{2,30}}?(?:{PROJECT_WORD}))"
                             r"(?:计划|预计)?总?投资(?:额)?(?:达|约|超|为)?$")
 # Words a name cannot start with: verbs and function words of the sentence around it.
-NOT_A_NAME_START = re.compile(r"^(?:由|在|与|和|及|对|向|从|将|把|被|为|以|是|有|共|其|各|全市|全省|全区|全|"
-                              r"开展|举办|举行|参加|成立|组建|建设|推进|依托|联合|代表|来自|通过|积极|决定|"
-                              r"累计|培育|引进|新增|拥有|已有|现有|图为|总部位于)+")
+NOT_A_NAME_START = re.compile(f"^(?:{cue_pattern('not_a_name_start')})+")
 # 本次拍卖会, 该公司: the entity named before, not a new one.
-ANAPHOR = re.compile(r"本次|此次|本届|该|这一?|此")
+ANAPHOR = re.compile(cue_pattern("anaphor"))
 
 # A run with these joins words of a sentence (浙石化与浙江海洋大学), it is not one name.
-NOT_IN_A_NAME = re.compile(r"^(?:一批|一些|一大批|多个|多家|部分|若干)|[与和及的、向为对给]|举办|举行|召开|成立\d|签署|[\d一二两三四五六七八九十百千万]+[家个项名位人所]")
+NOT_IN_A_NAME = re.compile(f"^(?:{cue_pattern('name_quantifier')})|[与和及的、向为对给]|"
+                           rf"{cue_pattern('not_in_a_name_verb')}|成立\d|[\d一二两三四五六七八九十百千万]+[家个项名位人所]")
 
 # What is left of a common noun once its organisation words are taken out.
-GENERIC = re.compile(r"(?:上市|科技|高新技术|高新|相关|各类|各|重点|龙头|骨干|民营|国有|外资|金融|商业|农商|"
-                     r"科研|高等|知名|头部|创新|新型|示范|重大|国家级|省级|市级|县级)*")
+GENERIC = re.compile(f"(?:{cue_pattern('generic_modifier')})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +124,8 @@ def subjects(text: str, known: tuple[str, ...] = ()) -> list[EntityMention]:
 
 
 # 为苏州恒拓精密医疗器械有限公司提供贷款8000万元: the company a figure is given to.
-BENEFICIARY = re.compile(r"(?:为|向|对|给|帮助|支持)(?P<name>[\u4e00-\u9fffA-Za-z()（）]{4,30}?"
-                         r"(?:股份有限公司|有限责任公司|有限公司|集团))")
+BENEFICIARY = re.compile(rf"(?:{cue_pattern('beneficiary_cue')})(?P<name>[\u4e00-\u9fffA-Za-z()（）]{{4,30}}?"
+                         rf"(?:{cue_pattern('company_end')}))")
 
 
 def beneficiary(text: str, clause_start: int, start: int) -> str | None:

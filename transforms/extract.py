@@ -37,64 +37,65 @@ CLAUSE_BREAK = re.compile(r"[,，:：、;；。！？!?]")
 # Cue vocabulary: transforms/reference/cues.csv (what each group is for is written there).
 GROWTH_CUE = re.compile(f"({cue_pattern('growth')})(?![到至值])")
 DECLINE_CUE = re.compile(f"({cue_pattern('decline')})")
-SHARE_CUE = re.compile(f"(占|比重|比例|占比|强度|(?:{cue_pattern('share_rate')})率|一半)")
-COMPARISON_ONLY = re.compile(r"(较|比|同比|环比)?(上年|去年|上月|年初)?(同期)?(分别)?"
-                             r"(增长|增速|增幅|提高|提升|增加|下降|减少|上涨|下跌)?")
-AMOUNT_CHANGE = re.compile(r"(比|较)(年初|上年|去年|上月|同期)[^,，。；]{0,6}(增加|减少|增长|下降|净增|净减)$")
+SHARE_CUE = re.compile(f"({cue_pattern('share_word')}|(?:{cue_pattern('share_rate')})率)")
+COMPARISON_ONLY = re.compile(f"({cue_pattern('comparison_marker')})?({cue_pattern('comparison_base')})?"
+                             f"(同期)?(分别)?({cue_pattern('change_word')})?")
+THAN = cue_pattern("than")
+AMOUNT_CHANGE = re.compile(f"({THAN})({cue_pattern('amount_base')})[^,，。；]{{0,6}}"
+                           f"({cue_pattern('amount_change')})$")
 # 将/计划/规划 are plan words only before a plan verb; 即将 is "about to", and a 计划 that
 # already happened (大科学计划实现了) is a programme.
 _PLAN_VERBS = cue_pattern("plan_verb")
-TARGET_CUE = re.compile(rf"(力争|目标|预计|争取|确保|拟|(?<!即)将(?=(?:{_PLAN_VERBS})(?!了))|"
-                        rf"(?:计划|规划)(?=(?:{_PLAN_VERBS})(?!了)))")
-COMPARISON_VERB = re.compile(r"(占|高于|低于|快于|慢于|领先|相当于|超出|(?<![对相])比(?!重|例)|较)")
+TARGET_CUE = re.compile(rf"({cue_pattern('target_word')}|(?<!即)将(?=(?:{_PLAN_VERBS})(?!了))|"
+                        rf"(?:{cue_pattern('plan_noun')})(?=(?:{_PLAN_VERBS})(?!了)))")
+COMPARISON_VERB = re.compile(f"({cue_pattern('comparison_verb')}|(?<![对相])比(?!重|例))")
 RANK_VERB = re.compile(f"({cue_pattern('rank_verb')})")
 # A province or city name inside an organisation's name (浙江省科学技术厅, 北京航空航天大学
 # 杭州创新研究院, 衢州学院) names the organisation, not the entity a figure describes; a
 # zone's own bodies (清远高新区国有公司, 高新区科技局) still speak for the zone.
-ORG_AFTER = re.compile(r"^(省|市|区|县)?[)）]?([\u4e00-\u9fff]{0,4}(厅|局|委|办|学院|大学|海关|银行|分行|支行|公司|集团|研究院|日报|市场|协会|联盟|商会|学会)|科委|科协)")
-ORG_BEFORE = re.compile(r"(大学|学院|公司|集团|银行)$")
-# Words that stand for the article's own region.
-DEICTIC = {"全市": "city", "本市": "city", "全省": "province", "本省": "province",
-           "全区": "zone_or_district", "该区": "zone_or_district", "本区": "zone_or_district",
-           "高新区": "zone", "园区": "zone", "开发区": "zone", "全县": "district", "该县": "district"}
+ORG_AFTER = re.compile(rf"^(省|市|区|县)?[)）]?([\u4e00-\u9fff]{{0,4}}({cue_pattern('org_after_place')})|"
+                       f"{cue_pattern('org_abbreviation_after_place')})")
+ORG_BEFORE = re.compile(f"({cue_pattern('org_before_place')})$")
+# Words that stand for the article's own region, and the level of region each stands for.
+DEICTIC = {word: level for level in ("city", "province", "zone_or_district", "zone", "district")
+           for word in cue_words()[f"deictic_{level}"]}
 DEICTIC_RE = re.compile("|".join(sorted(DEICTIC, key=len, reverse=True)))
 # After the country's name, words that make it a category or a scope, not a subject.
 COUNTRY_CATEGORY = re.compile(f"({cue_pattern('country_category')})")
-COUNT_AFTER = re.compile(r"(共有|共|有|已有)?[\d一二两三四五六七八九十百千万]")
+COUNT_AFTER = re.compile(rf"({cue_pattern('count_verb')})?[\d一二两三四五六七八九十百千万]")
 # Scope words: 全国169个国家级高新区 is a figure of the country, but the country is not
 # the subject of the sentence around it.
 SCOPE_REGIONS = {"全国"}
-SCOPE_BEFORE = re.compile(r"(全国|全省|全市|全区|全县|全球|世界)(约|近|超过|逾)?$")
+SCOPE_BEFORE = re.compile(f"({cue_pattern('scope_word')})({cue_pattern('approximately')})?$")
 # Places the gazetteer cannot list (towns, scenic areas, provincial zones, corridors): a
 # name of 2-12 characters ending in a place word, opening a clause (after a bullet, a
 # date or 的 too) or right after the county or city it lies in (嘉善县姚庄镇). Category
 # words (城镇, 特色小镇, 国家高新区) and verb phrases (打造…示范区) are not names.
-PLACE_WORD = r"(?:镇|乡|街道|景区|度假区|高新区|经开区|经济开发区|科技城|科学城|科创绿谷|科创走廊|示范区)"
-NOT_A_NAME = (r"(?!各|全|该|本|这|此|其|均|都|也|城|乡|[小大新](?=镇|乡|城|区)|度|届|特色|国家|省级|市级|县级|全国|重点|相关|周边|沿线|"
-              r"建设|推动|打造|加快|依托|围绕|支持|推进|聚焦|助力|服务|入驻|落户|走进|来到|前往|积极|创建|申报|"
-              r"成功|获批|获评|列入|纳入|作为|位于|地处|其中|同时|此外|目前|在|从|于|向|对|由|将|把|为|以)(?=[\u4e00-\u9fffA-Z])")
-NOT_ITS_OFFICE = r"(?![\u4e00-\u9fff]{0,3}(?:管委会|政府|办事处|党委|党工委|公司|人民|办公室))"   # 姚庄镇政府
+PLACE_WORD = f"(?:{cue_pattern('place_word')})"
+NOT_A_NAME = rf"(?!{cue_pattern('not_a_place_start')}|[小大新](?=镇|乡|城|区))(?=[\u4e00-\u9fffA-Z])"
+NOT_ITS_OFFICE = rf"(?![\u4e00-\u9fff]{{0,3}}(?:{cue_pattern('place_office')}))"   # 姚庄镇政府
 LOCAL_PLACE = re.compile(rf"(?:^|(?<=[,，。；;:：、和与及在的年月\s◆●■▲★•·])|(?<=季度))"
                          rf"(?P<place>{NOT_A_NAME}[\u4e00-\u9fffA-Z0-9]{{2,12}}?{PLACE_WORD}){NOT_ITS_OFFICE}")
-LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:镇|乡|街道|高新区|经开区){NOT_ITS_OFFICE}")
-TOWN = re.compile(r"(镇|乡|街道)$")
-LOCATED_AT = re.compile(r"设在|位于|地处|坐落于|落户")
+LOCAL_PLACE_AFTER = re.compile(rf"{NOT_A_NAME}[\u4e00-\u9fff]{{2,4}}?(?:{cue_pattern('inner_place_word')})"
+                               f"{NOT_ITS_OFFICE}")
+TOWN = re.compile(f"({cue_pattern('town_word')})$")
+LOCATED_AT = re.compile(cue_pattern("located_at"))
 NAME_END_WORD = re.compile(f"(?:{NAME_END.pattern})$")
-ZONE_WORD = re.compile(r"(高新区|经开区|开发区|示范区)$")
-CATEGORY_OF_ZONES = re.compile(r"(国家|国家级|省级|全国|全省|全市|各类|各)(高新区|经开区|经济开发区|开发区)$")
+ZONE_WORD = re.compile(f"({cue_pattern('zone_word')})$")
+CATEGORY_OF_ZONES = re.compile(f"({cue_pattern('zone_category')})({cue_pattern('zone_kind')})$")
 # Caps, thresholds and procedural rules hold at any time (最高不超过300万元, 200万元以下的
 #票据, 原则上3个工作日内): they have no period.
-RULE_CUE = re.compile(r"(?<!历史)最高|不超过|不高于|上限|原则上")
-RULE_AFTER = re.compile(r"[^,，。；;]{0,4}?(以下|以内|之内)")
+RULE_CUE = re.compile(f"(?<!历史)最高|{cue_pattern('rule_word')}")
+RULE_AFTER = re.compile(f"[^,，。；;]{{0,4}}?({cue_pattern('rule_after')})")
 # 截至2月末…比年初增加216.5亿元: the change since the year began, over its months.
-SINCE_YEAR_START = re.compile(r"(?:比|较)(?:年初|上年末|上年底|去年底|去年末)")
+SINCE_YEAR_START = re.compile(f"(?:{THAN})(?:{cue_pattern('year_start')})")
 # A plan with no horizon (拟成立…基金) has no period either.
 INTENT_CUE = re.compile(r"拟")
 # Passages opening with these words speak of the period (and the event) of the passage
 # before them. Not 目前: that is now (a clue of its own).
 # 吸引来自全国20个省的620余家企业: where an event's participants come from, not whose figure it is.
 ORIGIN = re.compile(r"来自")
-CARRY_OPENERS = re.compile(r"^(同期|本次|此次)")
+CARRY_OPENERS = re.compile(f"^({cue_pattern('carry_opener')})")
 # What a 目前/同期/本次 passage inherits: a reporting period or an event's month
 # (10月17日…本次拍卖会), never a bare year (去年, 2016年), which holds for its sentence.
 CARRIED_CLUES = {"half", "halfyear", "q3", "quarter", "months", "firstmonths", "asof", "month"}
@@ -108,16 +109,17 @@ NOMINAL_HEAD = re.compile(f"({cue_pattern('nominal_head')})$")
 AFTER_RUN = re.compile(r"[\u4e00-\u9fff“”]*")   # the words right after a figure, up to punctuation
 SHARE_OF = re.compile(r"占(?!比)")
 PARENTHETICAL = re.compile(r"[(（][^()（）]{0,20}[)）]")   # 总投资(含配套热网工程)约15亿元
-SHORT_FOR_THE_TOTAL = ("总数", "总量", "总计", "合计")
+SHORT_FOR_THE_TOTAL = cue_words()["total_word"]
 # What a count counts: the words after the unit up to a function word or punctuation.
-COUNTED_NOUN = re.compile(r"^[“”]?([\u4e00-\u9fff]{2,10}?)(?=[中的在和与及、,，。；;:：(（”]|进行|参加|获得|得到|提供|实现|完成|$)")
+COUNTED_NOUN = re.compile(r"^[“”]?([\u4e00-\u9fff]{2,10}?)"
+                          f"(?=[中的在和与及、,，。；;:：(（”]|{cue_pattern('counted_noun_end')}|$)")
 # Durations in years or months (五年建设, 接下来的2个月) are plans or spans, not measurements.
-DURATION_UNITS = {"年", "月"}
+DURATION_UNITS = set(cue_words()["duration_unit"])
 # Rhetoric counts things that are not countable facts: 强化四个意识, 两个关键词, 三个要素.
 ABSTRACT_NOUN = re.compile(f"^[“”\"]?({cue_pattern('abstract_noun')})")
 CHINESE_NUMERAL = re.compile(r"^[一二两三四五六七八九十百千万]+$")
-RESPECTIVELY = re.compile("分别|分列")
-ORDERED_LIST = re.compile(r"(?:的)?(?:是|为|依次是|依次为|分别是|分别为)[:：]?")
+RESPECTIVELY = re.compile(cue_pattern("respectively"))
+ORDERED_LIST = re.compile(f"(?:的)?(?:{cue_pattern('list_intro')})[:：]?")
 TITLE = re.compile(r"《[^》]{0,80}》")
 LIST_JOIN = re.compile(r"[、和及与,，]{1,2}")
 # Clues that hold for their own sentence only; relative ones (上半年, 1至8月) run on.
@@ -128,7 +130,10 @@ QUALIFIER = re.compile("(?:" + "|".join(map(re.escape, indicator_forms().flows))
                        "(?:" + "|".join(map(re.escape, indicator_forms().tiers)) + ")?$")
 TIER_OPENING = re.compile("(?:" + "|".join(map(re.escape, indicator_forms().tiers)) + ")")
 VERB_END = re.compile(f"({cue_pattern('verb_end')})$")
-COUNT_UNITS = set("家件人项个户名位所场次条座台套篇种类批支例份张")
+COUNT_UNITS = set(cue_words()["count_unit"])
+# A figure with no unit (人才总量超43万) counts what the words before it name.
+UNIT_OF_THE_COUNTED = tuple((re.compile(cue_pattern(f"counted_{counted}")), unit)
+                            for counted, unit in (("person", "人"), ("household", "户"), ("firm", "家")))
 
 
 @dataclass(frozen=True, slots=True)   # hundreds of thousands per run: no per-object dict
@@ -536,9 +541,8 @@ def _unit_base(q: Quantity, text: str, clause_start: int) -> str | None:
     if q.unit_base:
         return q.unit_base
     prefix = text[clause_start:q.start]
-    for pattern, base in (("人才|人员|人口|人数|就业|学生|员工|职工|人", "人"), ("户", "户"),
-                          ("企业|公司|机构|主体", "家")):
-        if re.search(pattern, prefix):
+    for counted, base in UNIT_OF_THE_COUNTED:
+        if counted.search(prefix):
             return base
     return None
 

@@ -9,19 +9,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from transforms.gazetteer import cue_pattern
+
 CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
             "十": 10, "十一": 11, "十二": 12}
 RELATIVE_YEAR = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 FIVE_YEAR_PLANS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 
 DATELINE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-FOUNDED = re.compile(r"(?:建于|成立于|创建于|设立于|始建于)(\d{4})年")
+# Word lists: transforms/reference/cues.csv (what each group is for is written there).
+FOUNDED = re.compile(rf"(?:{cue_pattern('founded_in')})(\d{{4}})年")
 ANNIVERSARY = re.compile(r"成立(\d{1,3})周年")
 YEAR = re.compile(r"(?<![\d~—\-至])((?:19|20)\d{2})年(?!代|届|亚运)")
-COMPARED_TO = re.compile(r"(比|较|相比|相较|(?<!参)与)$")
+COMPARED_TO = re.compile(f"({cue_pattern('compared_to')}|(?<!参)与)$")
 # 成立于2019年: when something began, not the period of the figures after it.
-FOUNDING = re.compile(r"(成立于|建于|始建于|设立于|创建于|组建于|始于|诞生于)$")
-NOT_OUTCOME_YEAR = re.compile(r"(到|至|力争|目标|规划|计划|展望)$")
+FOUNDING = re.compile(f"({cue_pattern('founding_verb')})$")
+NOT_OUTCOME_YEAR = re.compile(f"({cue_pattern('target_year_cue')})$")
 
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
 _YR = r"(?:((?:19|20)\d{2})年|(今年|本年|去年|上年|前年|明年))?"
