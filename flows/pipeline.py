@@ -147,7 +147,6 @@ def commit(landing: wh.Landing, validation: dict) -> dict:
     landed version, Data Docs and page with it. Returns the validation report as landed
     (with where its pages will be opened)."""
     from flows.marts import mart_models
-    from flows.report import VALIDATION_FILE
     from flows.report_html import REPORT_PAGE, write_report_page
     report = {k: v for k, v in validation.items() if k != "failed_rows"}
     report["docs_index"] = landing.docs_url()
