@@ -49,6 +49,8 @@ from typing import Iterable
 
 import ahocorasick
 
+from transforms.to_simplified import FULLWIDTH_TO_ASCII
+
 __all__ = [
     "LEVELS",
     "Region",
@@ -74,15 +76,10 @@ INDICATOR_MEASURES = frozenset({"level", "growth", "share", "rank"})
 
 # --------------------------------------------------------------------------- text folding
 
-# Full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E, ideographic space -> space.
-# One character in, one character out: offsets are preserved.
-_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FOLD[0x3000] = 0x20
-
 
 def normalize_text(text: str) -> str:
-    """Fold full-width ASCII to half-width (length-preserving)."""
-    return text.translate(_FOLD)
+    """Fold full-width ASCII and the ideographic space to half-width (length-preserving)."""
+    return text.translate(FULLWIDTH_TO_ASCII)
 
 
 # --------------------------------------------------------------------------- word-edge rules
@@ -387,7 +384,7 @@ class _ScanTable(dict):
         self._alphabet = frozenset(alphabet)
 
     def __missing__(self, cp: int) -> int:
-        folded = _FOLD.get(cp, cp)
+        folded = FULLWIDTH_TO_ASCII.get(cp, cp)
         out = folded if chr(folded) in self._alphabet else ord(_PLACEHOLDER)
         self[cp] = out
         return out
