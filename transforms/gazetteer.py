@@ -57,6 +57,7 @@ __all__ = [
     "RegionMention",
     "Gazetteer",
     "load_gazetteer",
+    "load_regions",
     "IndicatorDef",
     "load_indicators",
     "match_indicator",
@@ -162,8 +163,11 @@ def _org_follows(text: str, end: int) -> bool:
 # --------------------------------------------------------------------------- data access
 
 
-def _read_reference(filename: str) -> str:
-    """Text of a packaged reference CSV (importlib.resources, then a path fallback)."""
+def _read_reference(filename: str, reference_dir: Path | str | None = None) -> str:
+    """Text of a packaged reference CSV (importlib.resources, then a path fallback), or
+    of the one in reference_dir."""
+    if reference_dir is not None:
+        return (Path(reference_dir) / filename).read_text(encoding="utf-8")
     try:
         return resources.files(__package__ or "transforms").joinpath("reference", filename).read_text(
             encoding="utf-8"
@@ -435,9 +439,21 @@ def _parse_regions(text: str) -> list[Region]:
 
 
 @functools.cache
+def _region_table() -> tuple[Region, ...]:
+    return tuple(_parse_regions(_read_reference("regions.csv")))
+
+
+def load_regions(reference_dir: Path | str | None = None) -> list[Region]:
+    """The rows of regions.csv in file order: the packaged table (read once per process),
+    or reference_dir's."""
+    return list(_region_table()) if reference_dir is None else _parse_regions(
+        _read_reference("regions.csv", reference_dir))
+
+
+@functools.cache
 def load_gazetteer() -> Gazetteer:
     """The packaged gazetteer (built once per process)."""
-    return Gazetteer(_parse_regions(_read_reference("regions.csv")))
+    return Gazetteer(_region_table())
 
 
 # --------------------------------------------------------------------------- indicators
@@ -510,9 +526,12 @@ def _indicator_table() -> dict[str, IndicatorDef]:
     return _parse_indicators(_read_reference("indicators.csv"))
 
 
-def load_indicators() -> dict[str, IndicatorDef]:
-    """Indicator definitions keyed by canonical name (a fresh dict over cached entries)."""
-    return dict(_indicator_table())
+def load_indicators(reference_dir: Path | str | None = None) -> dict[str, IndicatorDef]:
+    """Indicator definitions keyed by canonical name, in file order: the packaged ones (a
+    fresh dict over cached entries), or reference_dir's indicators.csv."""
+    if reference_dir is None:
+        return dict(_indicator_table())
+    return _parse_indicators(_read_reference("indicators.csv", reference_dir))
 
 
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』《》")
