@@ -193,7 +193,7 @@ class Region:
     name: str
     level: str
     parent: str | None
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]   # as regions.csv lists them (全国 lists its own name too)
     # the aliases it shares with other regions (written ``?南山区`` in regions.csv); they are
     # in ``aliases`` too
     shared_aliases: tuple[str, ...] = ()
@@ -432,8 +432,7 @@ def _parse_regions(text: str) -> list[Region]:
         parent = (row["parent"] or "").strip() or None
         cells = _split_list(row["aliases"])
         shared = tuple(c.removeprefix(SHARED_MARK).strip() for c in cells if c.startswith(SHARED_MARK))
-        aliases = tuple(dict.fromkeys(
-            a for a in (c.removeprefix(SHARED_MARK).strip() for c in cells) if a and a != name))
+        aliases = tuple(dict.fromkeys(a for a in (c.removeprefix(SHARED_MARK).strip() for c in cells) if a))
         out.append(Region(name, row["level"].strip(), parent, aliases, shared))
     return out
 
@@ -573,6 +572,9 @@ class IndicatorName:
     base: str
     qualifier: str
     measure: str
+    unit_base: str
+    category: str
+    synonyms: tuple[str, ...] = ()   # the press's forms: the dictionary's, of an indicator's own name
 
 
 @dataclass(frozen=True)
@@ -581,7 +583,8 @@ class IndicatorForms:
     measure suffixes (增速: growth). A name is [flow][tier]indicator[suffix]."""
     flows: tuple[str, ...]
     tiers: tuple[str, ...]
-    suffixes: tuple[tuple[str, str], ...]
+    # (form, measure, unit_base of the suffixed name: "" for the level's own, as of 增加额)
+    suffixes: tuple[tuple[str, str, str], ...]
 
     def qualifiers(self) -> list[str]:
         return [f + t for f in ("", *self.flows) for t in ("", *self.tiers) if f + t]
@@ -592,8 +595,8 @@ def _parse_forms(text: str) -> IndicatorForms:
     kinds = {r["kind"] for r in rows} - {"flow", "tier", "suffix"}
     if kinds:
         raise ValueError(f"indicator_forms.csv: unknown kind(s) {sorted(kinds)}")
-    suffixes = tuple((r["form"], r["measure"]) for r in rows if r["kind"] == "suffix")
-    for form, measure in suffixes:
+    suffixes = tuple((r["form"], r["measure"], r["unit"]) for r in rows if r["kind"] == "suffix")
+    for form, measure, _ in suffixes:
         if measure not in INDICATOR_MEASURES:
             raise ValueError(f"indicator_forms.csv: {form}: unknown measure {measure!r}")
     return IndicatorForms(tuple(r["form"] for r in rows if r["kind"] == "flow"),
@@ -615,10 +618,12 @@ def indicator_names() -> dict[str, IndicatorName]:
     for ind in _indicator_table().values():
         for qualifier in ("", *qualifiers):
             name = qualifier + ind.name
-            out.setdefault(name, IndicatorName(name, ind.name, qualifier, ind.measure))
+            out.setdefault(name, IndicatorName(name, ind.name, qualifier, ind.measure, ind.unit_base, ind.category,
+                                               () if qualifier else ind.synonyms))
             if ind.measure == "level":
-                for suffix, measure in suffixes:
-                    out.setdefault(name + suffix, IndicatorName(name + suffix, ind.name, qualifier, measure))
+                for suffix, measure, unit in suffixes:
+                    out.setdefault(name + suffix, IndicatorName(name + suffix, ind.name, qualifier, measure,
+                                                                unit or ind.unit_base, ind.category))
     return out
 
 
