@@ -5,10 +5,12 @@ expectation (row-level: every failing row is reported with its index columns):
 
     expect_column_pair_values_a_to_contain_b      evidence must contain value_text
     expect_column_values_to_be_simplified_chinese  OpenCC t2s leaves the text unchanged
+                                                   (transforms.to_simplified's converter)
     expect_column_values_to_not_contain_lexicon_words
                                                    no word of weight >= min_weight from a
                                                    lexicon file (path given as a kwarg,
-                                                   usually a suite parameter)
+                                                   usually a suite parameter), read and
+                                                   matched as transforms.strip_spam does
     expect_column_values_to_be_whole_numbers       finite and integral (ranks)
 
 Importing this module registers the expectations and their metrics with GX (class
@@ -19,15 +21,15 @@ definition is registration). It imports GX at module level, so import it lazily:
 from __future__ import annotations
 
 import os
-import re
-import threading
 from functools import lru_cache
 from typing import ClassVar, Tuple, Union
 
+import ahocorasick
 import numpy as np
 import pandas as pd
 
-from transforms.strip_spam import parse_lexicon
+from transforms.strip_spam import lexicon_automaton, lexicon_hits, parse_lexicon
+from transforms.to_simplified import to_simplified
 
 from great_expectations.compatibility import pydantic
 from great_expectations.core.suite_parameters import SuiteParameterDict
@@ -58,21 +60,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- helpers
 
-_opencc_lock = threading.Lock()
-_opencc_converter = None
-
-
-def _t2s():
-    """One OpenCC traditional->simplified converter per process (created on first use)."""
-    global _opencc_converter
-    with _opencc_lock:
-        if _opencc_converter is None:
-            import opencc
-
-            _opencc_converter = opencc.OpenCC("t2s")
-        return _opencc_converter
-
-
 def load_lexicon(path: str | os.PathLike) -> dict[str, int]:
     """Lexicon file -> {word: weight}.
 
@@ -86,25 +73,27 @@ def load_lexicon(path: str | os.PathLike) -> dict[str, int]:
 @lru_cache(maxsize=16)
 def _load_lexicon_cached(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[str, int], ...]:
     with open(path, encoding="utf-8-sig") as fh:
-        words = parse_lexicon(fh.read())
-    return tuple(sorted(words.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+        return tuple(parse_lexicon(fh.read()).items())
 
 
 @lru_cache(maxsize=16)
-def _lexicon_pattern(path: str, mtime_ns: int, size: int, min_weight: int) -> re.Pattern | None:
-    words = [w for w, weight in _load_lexicon_cached(path, mtime_ns, size) if weight >= min_weight]
-    if not words:
-        return None
-    return re.compile("|".join(re.escape(w) for w in words))
+def _flagged_automaton_cached(path: str, mtime_ns: int, size: int, min_weight: int) -> ahocorasick.Automaton | None:
+    words = {w: weight for w, weight in _load_lexicon_cached(path, mtime_ns, size) if weight >= min_weight}
+    return lexicon_automaton(words) if words else None
+
+
+def _flagged_automaton(lexicon_path: str | os.PathLike, min_weight: int) -> ahocorasick.Automaton | None:
+    """strip_spam's automaton over the lexicon's words of weight >= min_weight (None when
+    there are none), cached per (path, mtime, size, min_weight)."""
+    st = os.stat(lexicon_path)
+    return _flagged_automaton_cached(os.fspath(lexicon_path), st.st_mtime_ns, st.st_size, int(min_weight))
 
 
 def flagged_words(text: str, lexicon_path: str | os.PathLike, min_weight: int = 2) -> list[str]:
-    """Lexicon words of weight >= min_weight found in text (case-insensitive), in order."""
-    st = os.stat(lexicon_path)
-    pattern = _lexicon_pattern(os.fspath(lexicon_path), st.st_mtime_ns, st.st_size, int(min_weight))
-    if pattern is None:
-        return []
-    return pattern.findall(str(text).lower())
+    """The distinct lexicon words of weight >= min_weight in text (case-insensitive), in
+    the order they end."""
+    automaton = _flagged_automaton(lexicon_path, min_weight)
+    return [] if automaton is None else list(lexicon_hits(str(text), automaton))
 
 
 def _render(configuration, runtime_configuration, template: str, keys: tuple[str, ...],
@@ -182,8 +171,7 @@ class ColumnValuesSimplifiedChinese(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, **kwargs):
-        converter = _t2s()
-        return _each_value(column, lambda text: converter.convert(text) == text)
+        return _each_value(column, lambda text: to_simplified(text) == text)
 
 
 class ColumnValuesFreeOfLexiconWords(ColumnMapMetricProvider):
@@ -194,11 +182,10 @@ class ColumnValuesFreeOfLexiconWords(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, lexicon_path, min_weight=2, **kwargs):
-        st = os.stat(lexicon_path)
-        pattern = _lexicon_pattern(os.fspath(lexicon_path), st.st_mtime_ns, st.st_size, int(min_weight))
-        if pattern is None:
+        automaton = _flagged_automaton(lexicon_path, min_weight)
+        if automaton is None:
             return _as_bool_series([True] * len(column), column.index)
-        return _each_value(column, lambda text: pattern.search(text.lower()) is None)
+        return _each_value(column, lambda text: not lexicon_hits(text, automaton))
 
 
 class ColumnValuesWholeNumber(ColumnMapMetricProvider):

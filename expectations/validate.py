@@ -30,11 +30,11 @@ Design
   runs are pruned before a run. The flow seeds docs_dir with the live version's site.
 * The validation copy of the indicators also gets ``plausible_min``/``plausible_max``
   joined from ``transforms/reference/indicators.csv`` (bound for the indicator at the
-  level of its region in ``regions.csv``); the suite compares them with built-in
-  column-pair expectations. The gazetteer names, the unit bases and the spam lexicon
-  path are passed as suite parameters, so the suites stay data. Whether a row's
-  passage_id / doc_id exists in the other table is a flag column of its validation
-  frame (passage_known, doc_known).
+  level of its region in ``regions.csv``, both as ``transforms.gazetteer`` reads them);
+  the suite compares them with built-in column-pair expectations. The gazetteer names,
+  the unit bases and the spam lexicon path are passed as suite parameters, so the suites
+  stay data. Whether a row's passage_id / doc_id exists in the other table is a flag
+  column of its validation frame (passage_known, doc_known).
 * Expectation name = ``meta.name`` of the expectation in the suite JSON (unique per
   suite, stable, readable, e.g. ``region_known``); an expectation without one would be
   named ``<expectation_type>:<column>`` (``column_A,column_B`` for pairs).
@@ -50,7 +50,6 @@ import json
 import logging
 import math
 import os
-import re
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -60,7 +59,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from transforms.gazetteer import indicator_names
+from transforms.gazetteer import IndicatorDef, indicator_names, load_indicators, load_regions
 from transforms.quantities import known_unit_bases
 
 __all__ = [
@@ -95,8 +94,6 @@ ROW_COLUMN = "row_number"
 # what the flags and bounds of a table's validation frame are computed from
 DERIVED_FROM = {"indicators": {"passage_id", "doc_id", "indicator", "region", "unit_base", "measure"},
                 "passages": {"doc_id"}, "documents": {"doc_id"}}
-REGION_LEVELS = ("zone", "district", "city", "province", "country")
-SYNONYM_SEPARATORS = r"[|;；、,，/]"
 
 _lock = threading.RLock()
 _contexts: dict[str, Any] = {}
@@ -145,10 +142,11 @@ class ValidationReport:
 
 @dataclass
 class Reference:
-    known_regions: list[str]
-    region_level: dict[str, str]
-    # (indicator name or synonym) -> list of (is_synonym, order, unit_base, measure, bounds)
-    bounds: dict[str, list[tuple[bool, int, str, str, dict[str, float]]]]
+    known_regions: list[str]          # canonical names, sorted
+    region_level: dict[str, str]      # canonical name -> level
+    # indicator name or synonym -> the indicators it names, in the order their bounds are
+    # tried: an exact name before a synonym, then file order
+    indicators: dict[str, list[IndicatorDef]]
     spam_lexicon_path: Path
 
 
@@ -158,52 +156,26 @@ def _clean(value: Any) -> str:
     return str(value).strip()
 
 
-def _number(value: Any) -> float:
-    text = _clean(value).replace(",", "").replace("_", "")
-    if not text:
-        return math.nan
-    try:
-        return float(text)
-    except ValueError:
-        return math.nan
-
-
 def load_reference(reference_dir: Path | str | None = None) -> Reference:
-    """Read regions.csv, indicators.csv and locate spam_lexicon.txt in reference_dir."""
+    """The regions and indicators of reference_dir (default: the packaged
+    transforms/reference), as transforms.gazetteer reads them, and its spam_lexicon.txt."""
     ref = Path(reference_dir) if reference_dir is not None else DEFAULT_REFERENCE_DIR
     paths = {n: ref / n for n in ("regions.csv", "indicators.csv", "spam_lexicon.txt")}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
         raise FileNotFoundError(f"validation reference file(s) missing: {', '.join(missing)}")
 
-    regions = pd.read_csv(paths["regions.csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    names = [_clean(n) for n in regions["name"]]
-    levels = [_clean(v).lower() for v in regions["level"]] if "level" in regions else [""] * len(names)
     region_level: dict[str, str] = {}
-    for name, level in zip(names, levels):
-        if name and name not in region_level:
-            region_level[name] = level
-
-    table = pd.read_csv(paths["indicators.csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    bounds: dict[str, list] = {}
-    for order, row in enumerate(table.to_dict("records")):
-        lim = {}
-        for level in REGION_LEVELS:
-            lim[f"min_{level}"] = _number(row.get(f"min_{level}"))
-            lim[f"max_{level}"] = _number(row.get(f"max_{level}"))
-        entry_unit, entry_measure = _clean(row.get("unit_base")), _clean(row.get("measure"))
-        keys = [(False, _clean(row.get("name")))]
-        keys += [(True, s.strip()) for s in re.split(SYNONYM_SEPARATORS, _clean(row.get("synonyms")))]
-        for is_syn, key in keys:
-            if key:
-                bounds.setdefault(key, []).append((is_syn, order, entry_unit, entry_measure, lim))
-    for entries in bounds.values():
-        entries.sort(key=lambda e: (e[0], e[1]))  # exact name before synonym, then file order
-
+    for region in load_regions(reference_dir):
+        region_level.setdefault(region.name, region.level)
+    entries: dict[str, list[tuple[bool, int, IndicatorDef]]] = {}
+    for order, ind in enumerate(load_indicators(reference_dir).values()):
+        for is_synonym, form in [(False, ind.name), *((True, s) for s in ind.synonyms)]:
+            entries.setdefault(form, []).append((is_synonym, order, ind))
     return Reference(
-        known_regions=sorted({n for n in names if n}),
+        known_regions=sorted(region_level),
         region_level=region_level,
-        bounds=bounds,
+        indicators={form: [ind for _, _, ind in sorted(found, key=lambda e: e[:2])] for form, found in entries.items()},
         spam_lexicon_path=paths["spam_lexicon.txt"].resolve(),
     )
 
@@ -211,8 +183,8 @@ def load_reference(reference_dir: Path | str | None = None) -> Reference:
 def _plausible_bounds(indicators: pd.DataFrame, ref: Reference) -> tuple[np.ndarray, np.ndarray]:
     """Per indicator row: (min, max) for its indicator at its region's level, NaN when unknown.
 
-    A reference row applies when its name or a synonym equals the row's indicator and its
-    unit_base / measure (when given) equal the row's. Looked up once per distinct
+    The first indicator the row's indicator names (Reference.indicators) whose unit_base /
+    measure (when given) equal the row's gives them. Looked up once per distinct
     combination: a Python object per row and column would cost 150 MB at 400,000 rows.
     """
     keys = indicators.reindex(columns=["indicator", "region", "unit_base", "measure"])
@@ -221,18 +193,18 @@ def _plausible_bounds(indicators: pd.DataFrame, ref: Reference) -> tuple[np.ndar
     highs: list[float] = []
     # drop_duplicates keeps first appearances in order: the order ngroup numbers them in
     for ind, region, unit, measure in keys.drop_duplicates().itertuples(index=False):
-        low = high = math.nan
-        level = ref.region_level.get(_clean(region), "")
-        if level in REGION_LEVELS:
-            for _, _, ref_unit, ref_measure, lim in ref.bounds.get(_clean(ind), ()):
-                if ref_unit and ref_unit != _clean(unit):
+        low = high = None
+        level = ref.region_level.get(_clean(region))
+        if level is not None:
+            for known in ref.indicators.get(_clean(ind), ()):
+                if known.unit_base and known.unit_base != _clean(unit):
                     continue
-                if ref_measure and ref_measure != _clean(measure):
+                if known.measure and known.measure != _clean(measure):
                     continue
-                low, high = lim[f"min_{level}"], lim[f"max_{level}"]
+                low, high = known.bounds(level)
                 break
-        lows.append(low)
-        highs.append(high)
+        lows.append(math.nan if low is None else low)
+        highs.append(math.nan if high is None else high)
     return np.array(lows, dtype=float)[group], np.array(highs, dtype=float)[group]
 
 

@@ -37,6 +37,8 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
+from flows.marts import create_marts
+
 TABLES = ("documents", "passages", "articles", "indicators", "quarantine", "runs")
 KEEP_VERSIONS = 2
 POINTER = "CURRENT"
@@ -204,7 +206,7 @@ class Warehouse:
             con.execute("use gaoxin")
             for name in TABLES:
                 con.execute(f"create table {name} as select * from read_parquet({_sql_text(str(root / _view_path(name)))})")
-            self._create_marts(con, sql_models)
+            create_marts(con, sql_models)
         os.replace(tmp, db)
         return str(db)
 
@@ -252,15 +254,7 @@ class Warehouse:
     def _create_views(con, table_url, sql_models) -> None:
         for name in TABLES:
             con.execute(f"create or replace view {name} as select * from read_parquet({_sql_text(table_url(name))})")
-        Warehouse._create_marts(con, sql_models)
-
-    @staticmethod
-    def _create_marts(con, sql_models) -> None:
-        for name, sql, reads_reference in sql_models:
-            # a model over the reference data is a table: the warehouse keeps the reference
-            # it was built with, and a copy of it needs nothing outside it
-            kind = "table" if reads_reference else "view"
-            con.execute(f"create or replace {kind} {name} as {sql}")
+        create_marts(con, sql_models)
 
 
 STORAGE_VERSION = "v1.5.0"   # gaoxin.duckdb's format, DuckDB 1.5's: duckdb-cli 1.5.6 (the newest

@@ -44,8 +44,8 @@ name,level,parent,aliases
 
 INDICATORS_CSV = """\
 name,synonyms,unit_base,category,measure,min_zone,max_zone,min_district,max_district,min_city,max_city,min_province,max_province,min_country,max_country
-地区生产总值,GDP|生产总值,元,经济,level,1e8,5e12,1e8,5e12,1e10,5e13,1e11,2e14,1e13,2e15
-上市公司数量,,家,企业,level,1,500,1,500,1,2000,1,5000,100,10000
+地区生产总值,GDP|生产总值,元,economy,level,1e8,5e12,1e8,5e12,1e10,5e13,1e11,2e14,1e13,2e15
+上市公司数量,,家,enterprise,level,1,500,1,500,1,2000,1,5000,100,10000
 """
 
 SPAM_LEXICON = """\
@@ -543,9 +543,10 @@ def test_missing_reference_file_is_a_clear_error(run, frames, tmp_path):
                     or not (V.DEFAULT_REFERENCE_DIR / "spam_lexicon.txt").is_file(),
                     reason="transforms/reference not written yet")
 def test_real_reference_files_load_and_accept_clean_frames(run, frames):
+    from transforms.gazetteer import LEVELS
     ref = V.load_reference()
-    assert ref.known_regions and ref.bounds
-    assert set(ref.region_level.values()) <= set(V.REGION_LEVELS)
+    assert ref.known_regions and ref.indicators
+    assert set(ref.region_level.values()) <= set(LEVELS)
     lows, highs = V._plausible_bounds(frames[2], ref)
     assert (lows[0], highs[0]) == (1e8, 1e13)  # 地区生产总值 at zone level
     report = run(*frames, reference_dir=V.DEFAULT_REFERENCE_DIR)

@@ -140,7 +140,7 @@ def test_pages_of_a_run_load_nothing_from_the_network(landed, page):
 def page_of(*figures) -> tuple[list[R.Region], str]:
     """The page's regions and HTML for indicator rows (period, value_base, doc, evidence,
     and any other column), through the real marts on DuckDB."""
-    from flows.marts import mart_models
+    from flows.marts import create_marts, mart_models
     from transforms import tables as T
     base = {"region": "杭州高新区(滨江)", "indicator": "地区生产总值", "measure": "level", "unit": "亿元",
             "unit_base": "元", "target": False, "qualifier": "", "run_id": "r"}
@@ -150,8 +150,7 @@ def page_of(*figures) -> tuple[list[R.Region], str]:
     with duckdb.connect() as con:
         con.register("indicators", indicators)
         con.register("runs", runs)
-        for name, sql, _ in mart_models():
-            con.execute(f"create view {name} as {sql}")
+        create_marts(con, mart_models())
         regions = R.regions_of(con.execute(R.PAGE_SQL).df())
         totals = con.execute(R.TOTALS_SQL).df().iloc[0].to_dict()
     return regions, R.report_html({"run_id": "r", "success": False, "suites": []}, regions, totals)

@@ -49,12 +49,15 @@ from typing import Iterable
 
 import ahocorasick
 
+from transforms.to_simplified import FULLWIDTH_TO_ASCII
+
 __all__ = [
     "LEVELS",
     "Region",
     "RegionMention",
     "Gazetteer",
     "load_gazetteer",
+    "load_regions",
     "IndicatorDef",
     "load_indicators",
     "match_indicator",
@@ -74,15 +77,10 @@ INDICATOR_MEASURES = frozenset({"level", "growth", "share", "rank"})
 
 # --------------------------------------------------------------------------- text folding
 
-# Full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E, ideographic space -> space.
-# One character in, one character out: offsets are preserved.
-_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FOLD[0x3000] = 0x20
-
 
 def normalize_text(text: str) -> str:
-    """Fold full-width ASCII to half-width (length-preserving)."""
-    return text.translate(_FOLD)
+    """Fold full-width ASCII and the ideographic space to half-width (length-preserving)."""
+    return text.translate(FULLWIDTH_TO_ASCII)
 
 
 # --------------------------------------------------------------------------- word-edge rules
@@ -165,8 +163,11 @@ def _org_follows(text: str, end: int) -> bool:
 # --------------------------------------------------------------------------- data access
 
 
-def _read_reference(filename: str) -> str:
-    """Text of a packaged reference CSV (importlib.resources, then a path fallback)."""
+def _read_reference(filename: str, reference_dir: Path | str | None = None) -> str:
+    """Text of a packaged reference CSV (importlib.resources, then a path fallback), or
+    of the one in reference_dir."""
+    if reference_dir is not None:
+        return (Path(reference_dir) / filename).read_text(encoding="utf-8")
     try:
         return resources.files(__package__ or "transforms").joinpath("reference", filename).read_text(
             encoding="utf-8"
@@ -192,7 +193,7 @@ class Region:
     name: str
     level: str
     parent: str | None
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]   # as regions.csv lists them (全国 lists its own name too)
     # the aliases it shares with other regions (written ``?南山区`` in regions.csv); they are
     # in ``aliases`` too
     shared_aliases: tuple[str, ...] = ()
@@ -387,7 +388,7 @@ class _ScanTable(dict):
         self._alphabet = frozenset(alphabet)
 
     def __missing__(self, cp: int) -> int:
-        folded = _FOLD.get(cp, cp)
+        folded = FULLWIDTH_TO_ASCII.get(cp, cp)
         out = folded if chr(folded) in self._alphabet else ord(_PLACEHOLDER)
         self[cp] = out
         return out
@@ -431,16 +432,27 @@ def _parse_regions(text: str) -> list[Region]:
         parent = (row["parent"] or "").strip() or None
         cells = _split_list(row["aliases"])
         shared = tuple(c.removeprefix(SHARED_MARK).strip() for c in cells if c.startswith(SHARED_MARK))
-        aliases = tuple(dict.fromkeys(
-            a for a in (c.removeprefix(SHARED_MARK).strip() for c in cells) if a and a != name))
+        aliases = tuple(dict.fromkeys(a for a in (c.removeprefix(SHARED_MARK).strip() for c in cells) if a))
         out.append(Region(name, row["level"].strip(), parent, aliases, shared))
     return out
 
 
 @functools.cache
+def _region_table() -> tuple[Region, ...]:
+    return tuple(_parse_regions(_read_reference("regions.csv")))
+
+
+def load_regions(reference_dir: Path | str | None = None) -> list[Region]:
+    """The rows of regions.csv in file order: the packaged table (read once per process),
+    or reference_dir's."""
+    return list(_region_table()) if reference_dir is None else _parse_regions(
+        _read_reference("regions.csv", reference_dir))
+
+
+@functools.cache
 def load_gazetteer() -> Gazetteer:
     """The packaged gazetteer (built once per process)."""
-    return Gazetteer(_parse_regions(_read_reference("regions.csv")))
+    return Gazetteer(_region_table())
 
 
 # --------------------------------------------------------------------------- indicators
@@ -513,9 +525,12 @@ def _indicator_table() -> dict[str, IndicatorDef]:
     return _parse_indicators(_read_reference("indicators.csv"))
 
 
-def load_indicators() -> dict[str, IndicatorDef]:
-    """Indicator definitions keyed by canonical name (a fresh dict over cached entries)."""
-    return dict(_indicator_table())
+def load_indicators(reference_dir: Path | str | None = None) -> dict[str, IndicatorDef]:
+    """Indicator definitions keyed by canonical name, in file order: the packaged ones (a
+    fresh dict over cached entries), or reference_dir's indicators.csv."""
+    if reference_dir is None:
+        return dict(_indicator_table())
+    return _parse_indicators(_read_reference("indicators.csv", reference_dir))
 
 
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』《》")
@@ -557,6 +572,9 @@ class IndicatorName:
     base: str
     qualifier: str
     measure: str
+    unit_base: str
+    category: str
+    synonyms: tuple[str, ...] = ()   # the press's forms: the dictionary's, of an indicator's own name
 
 
 @dataclass(frozen=True)
@@ -565,7 +583,8 @@ class IndicatorForms:
     measure suffixes (增速: growth). A name is [flow][tier]indicator[suffix]."""
     flows: tuple[str, ...]
     tiers: tuple[str, ...]
-    suffixes: tuple[tuple[str, str], ...]
+    # (form, measure, unit_base of the suffixed name: "" for the level's own, as of 增加额)
+    suffixes: tuple[tuple[str, str, str], ...]
 
     def qualifiers(self) -> list[str]:
         return [f + t for f in ("", *self.flows) for t in ("", *self.tiers) if f + t]
@@ -576,8 +595,8 @@ def _parse_forms(text: str) -> IndicatorForms:
     kinds = {r["kind"] for r in rows} - {"flow", "tier", "suffix"}
     if kinds:
         raise ValueError(f"indicator_forms.csv: unknown kind(s) {sorted(kinds)}")
-    suffixes = tuple((r["form"], r["measure"]) for r in rows if r["kind"] == "suffix")
-    for form, measure in suffixes:
+    suffixes = tuple((r["form"], r["measure"], r["unit"]) for r in rows if r["kind"] == "suffix")
+    for form, measure, _ in suffixes:
         if measure not in INDICATOR_MEASURES:
             raise ValueError(f"indicator_forms.csv: {form}: unknown measure {measure!r}")
     return IndicatorForms(tuple(r["form"] for r in rows if r["kind"] == "flow"),
@@ -599,10 +618,12 @@ def indicator_names() -> dict[str, IndicatorName]:
     for ind in _indicator_table().values():
         for qualifier in ("", *qualifiers):
             name = qualifier + ind.name
-            out.setdefault(name, IndicatorName(name, ind.name, qualifier, ind.measure))
+            out.setdefault(name, IndicatorName(name, ind.name, qualifier, ind.measure, ind.unit_base, ind.category,
+                                               () if qualifier else ind.synonyms))
             if ind.measure == "level":
-                for suffix, measure in suffixes:
-                    out.setdefault(name + suffix, IndicatorName(name + suffix, ind.name, qualifier, measure))
+                for suffix, measure, unit in suffixes:
+                    out.setdefault(name + suffix, IndicatorName(name + suffix, ind.name, qualifier, measure,
+                                                                unit or ind.unit_base, ind.category))
     return out
 
 

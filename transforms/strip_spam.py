@@ -57,18 +57,25 @@ def load_lexicon() -> dict[str, int]:
     return parse_lexicon(resources.files("transforms.reference").joinpath("spam_lexicon.txt").read_text("utf-8"))
 
 
-@cache
-def _automaton() -> ahocorasick.Automaton:
+def lexicon_automaton(lexicon: dict[str, int]) -> ahocorasick.Automaton:
+    """What lexicon_hits matches a lexicon (parse_lexicon's, not empty) with."""
     automaton = ahocorasick.Automaton()
-    for word, weight in load_lexicon().items():
+    for word, weight in lexicon.items():
         automaton.add_word(word, (word, weight))
     automaton.make_automaton()
     return automaton
 
 
-def lexicon_hits(line: str) -> dict[str, int]:
-    """Distinct flagged words in the line, with their weights."""
-    return {word: weight for _, (word, weight) in _automaton().iter(line.lower())}
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    return lexicon_automaton(load_lexicon())
+
+
+def lexicon_hits(line: str, automaton: ahocorasick.Automaton | None = None) -> dict[str, int]:
+    """Distinct flagged words in the line, with their weights, in the order they end: of
+    the packaged lexicon, or of the lexicon `automaton` was made from."""
+    automaton = _automaton() if automaton is None else automaton
+    return {word: weight for _, (word, weight) in automaton.iter(line.lower())}
 
 
 def classify_spam(line: str) -> LineVerdict:

