@@ -565,3 +565,22 @@ def test_seed_pages():
         assert {"下城区", "江干区", "上城区", "杭州经开区"} <= found["002"]
     if "004" in found:
         assert "杭州高新区(滨江)" in found["004"]
+
+
+# --------------------------------------------------------------------------- cues.csv
+
+
+def test_every_cue_group_is_named_once_has_words_and_is_read_by_a_transform():
+    from transforms.gazetteer import cue_words
+    with open(REF / "cues.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    cues = cue_words()
+    assert len(rows) == len(cues), "a cue group written twice: the later row would hide the earlier"
+    code = "\n".join(p.read_text("utf-8") for p in REF.parent.glob("*.py"))
+    for row in rows:
+        words = cues[row["cue"]]
+        assert words and len(set(words)) == len(words), row["cue"]
+        assert row["what the extractor does with them"].strip(), row["cue"]
+        family = row["cue"].split("_", 1)[0] + "_{"   # deictic_city: read as f"deictic_{level}"
+        assert any(f"{q}{name}" in code for q in "'\"" for name in (row["cue"] + q, family)), \
+            f"{row['cue']} is read by no transform"
