@@ -24,8 +24,8 @@ from transforms.gazetteer import (
     load_gazetteer,
     load_indicators,
     match_indicator,
-    normalize_text,
 )
+from transforms.to_simplified import fold_fullwidth
 
 REF = Path(__file__).resolve().parents[1] / "transforms" / "reference"
 HTZ_SUFFIXES = ("高新技术产业开发区", "高技术产业开发区", "新技术开发区", "高新技术产业园区", "农业高新技术产业示范区")
@@ -81,9 +81,9 @@ def test_every_parent_exists_and_fits_the_level(rows):
 def test_no_duplicate_surface_forms_except_declared_shared(rows):
     owners, sharers = defaultdict(set), defaultdict(set)
     for r in rows:
-        owners[normalize_text(r["name"])].add(r["name"])
+        owners[fold_fullwidth(r["name"])].add(r["name"])
         for a in filter(None, r["aliases"].split("|")):
-            form = normalize_text(a.removeprefix(SHARED_MARK))
+            form = fold_fullwidth(a.removeprefix(SHARED_MARK))
             owners[form].add(r["name"])
             if a.startswith(SHARED_MARK):
                 sharers[form].add(r["name"])

@@ -49,7 +49,7 @@ from typing import Iterable
 
 import ahocorasick
 
-from transforms.to_simplified import FULLWIDTH_TO_ASCII
+from transforms.to_simplified import FULLWIDTH_TO_ASCII, fold_fullwidth
 
 __all__ = [
     "LEVELS",
@@ -65,7 +65,6 @@ __all__ = [
     "cue_words",
     "cue_pattern",
     "indicator_names",
-    "normalize_text",
 ]
 
 LEVELS: tuple[str, ...] = ("country", "province", "city", "district", "zone")
@@ -78,9 +77,6 @@ INDICATOR_MEASURES = frozenset({"level", "growth", "share", "rank"})
 # --------------------------------------------------------------------------- text folding
 
 
-def normalize_text(text: str) -> str:
-    """Fold full-width ASCII and the ideographic space to half-width (length-preserving)."""
-    return text.translate(FULLWIDTH_TO_ASCII)
 
 
 # --------------------------------------------------------------------------- word-edge rules
@@ -245,7 +241,7 @@ class Gazetteer:
             auto.add_word(form, (len(form), names))
             alphabet.update(form)
         for word in blocked_words:
-            form = normalize_text(word)
+            form = fold_fullwidth(word)
             if form not in self._index:
                 auto.add_word(form, (len(form), None))
                 alphabet.update(form)
@@ -260,7 +256,7 @@ class Gazetteer:
 
         A canonical name gives its own region (普陀区 is 舟山's); any other shared form
         gives its first reading (南山区: 深圳市南山区)."""
-        key = normalize_text(name_or_alias.strip())
+        key = fold_fullwidth(name_or_alias.strip())
         if key in self._regions:
             return self._regions[key]
         names = self._index.get(key)
@@ -268,7 +264,7 @@ class Gazetteer:
 
     def readings(self, name_or_alias: str) -> list[Region]:
         """Every region a name or alias can mean, first reading first ([] if unknown)."""
-        names = self._index.get(normalize_text(name_or_alias.strip()), ())
+        names = self._index.get(fold_fullwidth(name_or_alias.strip()), ())
         return [self._regions[n] for n in names]
 
     def ancestors(self, name: str) -> list[Region]:
@@ -354,7 +350,7 @@ class Gazetteer:
         if any(self._regions[n].level != "district" for n in names):
             return length, names
         for n in range(length - 1, 1, -1):
-            shorter = self._index.get(normalize_text(text[start:start + n]))
+            shorter = self._index.get(fold_fullwidth(text[start:start + n]))
             if shorter is not None:
                 return n, shorter
         return length, names
@@ -407,8 +403,8 @@ def _surface_index(regions: Iterable[Region]) -> dict[str, tuple[str, ...]]:
     readings: dict[str, list[str]] = {}
     undeclared: dict[str, list[str]] = {}
     for r in regions:
-        shared = {normalize_text(a) for a in r.shared_aliases}
-        for form in dict.fromkeys(normalize_text(f.strip()) for f in (r.name, *r.aliases) if f.strip()):
+        shared = {fold_fullwidth(a) for a in r.shared_aliases}
+        for form in dict.fromkeys(fold_fullwidth(f.strip()) for f in (r.name, *r.aliases) if f.strip()):
             readings.setdefault(form, []).append(r.name)
             if form not in shared:
                 undeclared.setdefault(form, []).append(r.name)
@@ -539,7 +535,7 @@ _SPACE = re.compile(r"\s+")
 
 def indicator_key(phrase: str) -> str:
     """Matching form of an indicator phrase: half-width, no quotes/spaces, ASCII upper-case."""
-    s = normalize_text(phrase).translate(_QUOTES)
+    s = fold_fullwidth(phrase).translate(_QUOTES)
     s = _SPACE.sub("", s)
     return "".join(ch.upper() if ch.isascii() else ch for ch in s)
 

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from transforms.to_simplified import FULLWIDTH_TO_ASCII
+from transforms.to_simplified import fold_fullwidth
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def _parse_decimal(s: str) -> Decimal | None:
     2.44万亿, 3千万 and 1.5万 parse too. Digit after digit is not a number
     (十四五, 一二三, 二〇二〇); a digit after a unit is colloquial (三千五 = 3500).
     """
-    s = s.translate(FULLWIDTH_TO_ASCII).replace(",", "")   # a caller's text may not be normalized (１２３)
+    s = fold_fullwidth(s).replace(",", "")   # a caller's text may not be normalized (１２３)
     if not s:
         return None
     if "点" in s:                                   # 八十五点五, 三点五亿
@@ -432,7 +432,7 @@ def _build(m: re.Match, text: str) -> list[_Q]:
     start, end = m.start("n_ar" if ar else "n_cn"), m.end()
     num = ar or cn
     if ar:
-        digits = ar.translate(FULLWIDTH_TO_ASCII).replace(",", "").split(".")[0]
+        digits = fold_fullwidth(ar).replace(",", "").split(".")[0]
         if len(digits) > 12 or (len(digits) > 1 and digits[0] == "0"):
             return []                            # phone numbers, codes
         if _is_year(digits if "." not in ar and "," not in ar else None, unit, mag):

@@ -104,12 +104,14 @@ def extract(docs: list[Document]) -> list[Document]:
 
 
 CLEANING: tuple[Stage, ...] = (decode, to_simplified, strip_spam, segment)
-STAGE_NAMES = ("decode", "to_simplified", "strip_spam", "segment", "dedup", "extract")
 
 
 def page_stages(prior: Iterable[Candidate] = ()) -> tuple[Stage, ...]:
     """Every page-wise stage in order, dedup with a fresh index over `prior`."""
     return (*CLEANING, Dedup(prior), extract)
+
+
+STAGE_NAMES = tuple(stage.__name__ for stage in page_stages())
 
 
 def run_stages(docs: list[Document], until: str = "extract") -> list[Document]:

@@ -32,6 +32,12 @@ def normalize_text(text: str) -> str:
     return text.translate(NORMALIZE_TABLE)
 
 
+def fold_fullwidth(text: str) -> str:
+    """Full-width ASCII and the ideographic space folded to half-width, and nothing else
+    (length-preserving): for names and numbers that may come from text not normalized."""
+    return text.translate(FULLWIDTH_TO_ASCII)
+
+
 @cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)

@@ -37,7 +37,8 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from transforms.gazetteer import SHARED_MARK, normalize_text
+from transforms.gazetteer import SHARED_MARK
+from transforms.to_simplified import fold_fullwidth
 
 HERE = Path(__file__).resolve().parent
 REGIONS_CSV = HERE / "regions.csv"
@@ -397,7 +398,7 @@ def strip_private(rows: list[dict]) -> list[dict]:
 
 def fold(s: str) -> str:
     """A form as the gazetteer indexes it."""
-    return normalize_text(s.strip())
+    return fold_fullwidth(s.strip())
 
 
 def dedupe(items):
